@@ -1,0 +1,1 @@
+"""Improvement projects, change ideas and PDSA cycles (the cycles issue builds them here)."""

@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from metrics import services
+from metrics.models import WorkerCheck
+from teams import permissions
+
+
+def _require_admin(user):
+    if user.organisation_id is None:
+        raise Http404("Your account is not linked to an organisation.")
+    permissions.require(
+        permissions.can_manage_organisation(user, user.organisation),
+        "Only QI admins can see the background workers.",
+    )
+
+
+@login_required
+def worker_status(request):
+    _require_admin(request.user)
+    checks = WorkerCheck.objects.filter(
+        organisation_id=request.user.organisation_id
+    ).select_related("requested_by")[:10]
+    return render(request, "metrics/worker_status.html", {"checks": checks})
+
+
+@login_required
+@require_POST
+def worker_check(request):
+    _require_admin(request.user)
+    services.worker_check_request(user=request.user)
+    messages.info(request, "Asked the background workers to answer. Refresh to see the reply.")
+    return redirect("metrics:worker_status")

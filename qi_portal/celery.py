@@ -1,0 +1,11 @@
+"""The Celery app: settings come from Django's (namespace CELERY), tasks from each app."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qi_portal.settings")
+
+app = Celery("qi_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

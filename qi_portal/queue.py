@@ -1,0 +1,24 @@
+"""Enqueue Celery tasks only after the surrounding transaction commits.
+
+With REDIS_URL set the task goes to the broker; without it Celery runs it in-process (eager),
+still after commit. If the broker cannot be reached the caller's data is already saved: we log
+and move on, and the periodic sweep re-enqueues whatever is left stale.
+"""
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def _send(task, args, kwargs):
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except OperationalError:
+        logger.exception("Could not enqueue %s%r: the broker is unreachable", task.name, args)
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    transaction.on_commit(lambda: _send(task, args, kwargs))

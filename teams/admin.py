@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from teams.models import (
+    CoachAssignment,
+    Directorate,
+    Membership,
+    Organisation,
+    OrganisationRole,
+    Team,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "team"]
+
+
+class OrganisationRoleInline(admin.TabularInline):
+    model = OrganisationRole
+    extra = 0
+
+
+class CoachAssignmentInline(admin.TabularInline):
+    model = CoachAssignment
+    fk_name = "coach"
+    extra = 0
+    autocomplete_fields = ["team"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "organisation", "job_title", "is_active"]
+    list_filter = ["organisation", "organisation_roles__role", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = ["organisation"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Organisation", {"fields": ["organisation", "job_title"]}),
+    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        ("Organisation", {"fields": ["organisation", "first_name", "last_name", "job_title"]}),
+    )
+    inlines = [OrganisationRoleInline, MembershipInline, CoachAssignmentInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Directorate)
+class DirectorateAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "directorate", "organisation", "kind"]
+    list_filter = ["organisation", "directorate", "kind"]
+    search_fields = ["name", "directorate__name"]
+    list_select_related = ["directorate", "organisation"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role"]
+    list_filter = ["role", "team__organisation", "team__directorate"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
+    list_select_related = ["user", "team"]
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(OrganisationRole)
+class OrganisationRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation"]
+    list_filter = ["role", "user__organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user__organisation"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(ordering="user__organisation__name")
+    def organisation(self, obj):
+        return obj.user.organisation
+
+
+@admin.register(CoachAssignment)
+class CoachAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["coach", "team", "assigned_at"]
+    list_filter = ["team__organisation", "team__directorate"]
+    search_fields = ["coach__username", "coach__first_name", "coach__last_name", "team__name"]
+    list_select_related = ["coach", "team"]
+    autocomplete_fields = ["coach", "team"]

@@ -1,0 +1,158 @@
+"""Organisation (a trust) -> directorates -> teams, and who does what in them.
+
+Every user belongs to exactly one organisation; everything a user can see hangs off it, which is
+how one organisation's rows never reach another's users.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="The trust this person works in. Only site superusers may have none.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Directorate(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="directorates"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="directorate_name_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        WARD = "ward", "Inpatient ward"
+        COMMUNITY = "community", "Community team"
+        CRISIS = "crisis", "Crisis team"
+        OUTPATIENT = "outpatient", "Outpatient clinic"
+        CORPORATE = "corporate", "Corporate service"
+        OTHER = "other", "Other"
+
+    directorate = models.ForeignKey(Directorate, on_delete=models.CASCADE, related_name="teams")
+    # Denormalised from the directorate so that every organisation filter is one indexed column.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="teams", editable=False
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WARD)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directorate", "name"], name="team_name_unique_in_directorate"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # An invariant, not business logic: the team's organisation is its directorate's.
+        self.organisation_id = self.directorate.organisation_id
+        super().save(*args, **kwargs)
+
+
+def _same_organisation(user, organisation_id, what):
+    if user.organisation_id != organisation_id:
+        raise ValidationError(f"{user} works in another organisation and cannot be {what}.")
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        LEAD = "lead", "Team lead"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["team__name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.team}"
+
+    def clean(self):
+        if self.user_id and self.team_id:
+            _same_organisation(self.user, self.team.organisation_id, "a member of this team")
+
+
+class OrganisationRole(models.Model):
+    class Role(models.TextChoices):
+        COACH = "coach", "QI coach"
+        BOARD = "board", "Board member"
+        ADMIN = "admin", "QI admin"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_of_each_role_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class CoachAssignment(models.Model):
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_assignments")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="coach_assignments")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "team"], name="one_assignment_per_coach_team")
+        ]
+
+    def __str__(self):
+        return f"{self.coach} coaches {self.team}"
+
+    def clean(self):
+        if self.coach_id and self.team_id:
+            _same_organisation(self.coach, self.team.organisation_id, "a coach of this team")
+            if not self.coach.organisation_roles.filter(role=OrganisationRole.Role.COACH).exists():
+                raise ValidationError(f"{self.coach} does not have the QI coach role.")

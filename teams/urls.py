@@ -1,0 +1,20 @@
+from django.urls import path
+
+from teams import views
+
+app_name = "teams"
+urlpatterns = [
+    path("trust/", views.trust, name="trust"),
+    path("teams/", views.my_teams, name="my_teams"),
+    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("teams/<int:team_id>/members/", views.membership_add, name="membership_add"),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("coaching/", views.coaching, name="coaching"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/directorates/", views.directorate_add, name="directorate_add"),
+    path("organisation/teams/", views.team_add, name="team_add"),
+]

@@ -1,0 +1,192 @@
+"""Thin views: check access (teams.permissions), validate with a form, call a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from teams import permissions, selectors, services
+from teams.forms import DirectorateForm, MembershipForm, TeamForm
+from teams.models import Membership
+
+
+def _team_or_404(user, team_id):
+    team = selectors.team_for_user_or_none(user, team_id)
+    if team is None:
+        raise Http404("No such team in your organisation.")
+    return team
+
+
+def _organisation_or_404(user):
+    if user.organisation_id is None:
+        raise Http404("Your account is not linked to an organisation.")
+    return user.organisation
+
+
+@login_required
+def home(request):
+    """Send each role to its place."""
+    user = request.user
+    access = permissions.access_for(user)
+    if access.organisation_id is None:
+        return render(request, "teams/no_organisation.html", status=403)
+    if access.is_admin:
+        return redirect("teams:organisation")
+    if access.is_coach:
+        return redirect("teams:coaching")
+    if access.team_roles:
+        if len(access.team_roles) == 1:
+            return redirect("teams:team", next(iter(access.team_roles)))
+        return redirect("teams:my_teams")
+    return redirect("teams:trust")
+
+
+@login_required
+def trust(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_view_dashboard(request.user, organisation))
+    directorates = selectors.directorates_with_teams(organisation.pk)
+    return render(
+        request,
+        "teams/trust.html",
+        {"organisation": organisation, "directorates": directorates},
+    )
+
+
+@login_required
+def my_teams(request):
+    _organisation_or_404(request.user)
+    return render(request, "teams/my_teams.html", {"teams": selectors.teams_of_user(request.user)})
+
+
+@login_required
+def team_detail(request, team_id):
+    team = _team_or_404(request.user, team_id)
+    permissions.require(permissions.can_view_organisation(request.user, team))
+    memberships, coaches = selectors.team_people(team)
+    can_manage = permissions.can_manage_team(request.user, team)
+    form = MembershipForm(candidates=selectors.candidates_for_team(team)) if can_manage else None
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "memberships": memberships,
+            "coaches": coaches,
+            "can_manage": can_manage,
+            "can_edit": permissions.can_edit_team_work(request.user, team),
+            "membership_form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_add(request, team_id):
+    team = _team_or_404(request.user, team_id)
+    permissions.require(permissions.can_manage_team(request.user, team))
+    form = MembershipForm(request.POST, candidates=selectors.candidates_for_team(team))
+    if form.is_valid():
+        membership = services.membership_set(
+            team=team, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+        )
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        return redirect("teams:team", team.pk)
+    memberships, coaches = selectors.team_people(team)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "memberships": memberships,
+            "coaches": coaches,
+            "can_manage": True,
+            "can_edit": permissions.can_edit_team_work(request.user, team),
+            "membership_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, team_id, membership_id):
+    team = _team_or_404(request.user, team_id)
+    permissions.require(permissions.can_manage_team(request.user, team))
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, team=team
+    )
+    services.membership_remove(membership=membership)
+    messages.success(request, f"{membership.user} has left {team}.")
+    return redirect("teams:team", team.pk)
+
+
+@login_required
+def coaching(request):
+    _organisation_or_404(request.user)
+    permissions.require(
+        permissions.can_coach(request.user), "Only QI coaches have a coaching view."
+    )
+    return render(request, "teams/coaching.html", {"teams": selectors.coached_teams(request.user)})
+
+
+@login_required
+def organisation(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation))
+    return _render_organisation(request, organisation)
+
+
+def _render_organisation(
+    request, organisation, *, directorate_form=None, team_form=None, status=200
+):
+    return render(
+        request,
+        "teams/organisation.html",
+        {
+            "organisation": organisation,
+            "directorates": selectors.directorates_with_teams(organisation.pk),
+            "people": selectors.people_of_organisation(organisation.pk),
+            "directorate_form": directorate_form or DirectorateForm(),
+            "team_form": team_form or TeamForm(organisation=organisation),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def directorate_add(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation))
+    form = DirectorateForm(request.POST)
+    if form.is_valid():
+        try:
+            directorate = services.directorate_create(
+                organisation=organisation, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, f"Directorate {directorate} added.")
+            return redirect("teams:organisation")
+    return _render_organisation(request, organisation, directorate_form=form, status=400)
+
+
+@login_required
+@require_POST
+def team_add(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation))
+    form = TeamForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            team = services.team_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, f"Team {team} added to {team.directorate}.")
+            return redirect("teams:organisation")
+    return _render_organisation(request, organisation, team_form=form, status=400)
