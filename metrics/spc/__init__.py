@@ -1,0 +1,12 @@
+"""The SPC engine: pure numpy/pandas-free-of-Django statistics for QI Portal (DESIGN §5).
+
+``analyse`` analyses one series; ``analyse_many`` many at once. Results are frozen dataclasses
+whose ``to_dict()`` is the chart snapshot JSON.
+"""
+
+from .batch import analyse_many
+from .engine import analyse
+from .result import SpcPhase, SpcPoint, SpcResult
+from .validation import CHART_TYPES
+
+__all__ = ["CHART_TYPES", "SpcPhase", "SpcPoint", "SpcResult", "analyse", "analyse_many"]
