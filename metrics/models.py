@@ -1,5 +1,276 @@
+"""Measures, their data points (with correction history), phases and frozen baselines, chart
+and dashboard snapshots, and the worker round-trip check (DESIGN §3, §4)."""
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class Measure(models.Model):
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", "Outcome measure"
+        PROCESS = "process", "Process measure"
+        BALANCING = "balancing", "Balancing measure"
+
+    class Frequency(models.TextChoices):
+        DAY = "day", "Daily"
+        WEEK = "week", "Weekly (week commencing Monday)"
+        MONTH = "month", "Monthly"
+
+    class ChartType(models.TextChoices):
+        RUN = "run", "Run chart (median and runs analysis)"
+        XMR = "xmr", "XmR chart (continuous values)"
+        C = "c", "C chart (counts of events)"
+        U = "u", "U chart (rate of events per unit of exposure)"
+        UP = "up", "Laney U′ chart (rates with very large denominators)"
+        P = "p", "P chart (proportion of cases)"
+        PP = "pp", "Laney P′ chart (proportions with very large denominators)"
+
+    class Improvement(models.TextChoices):
+        INCREASE = "increase", "Higher is better"
+        DECREASE = "decrease", "Lower is better"
+        NEITHER = "neither", "Neither (no direction)"
+
+    organisation = models.ForeignKey(
+        "teams.Organisation", on_delete=models.CASCADE, related_name="measures", editable=False
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="The team that owns the measure; empty for a trust-wide measure.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTCOME)
+    definition = models.TextField(
+        "Operational definition",
+        help_text="Exactly what is counted or measured, from which source, and how.",
+    )
+    unit = models.CharField(max_length=40, blank=True, help_text="e.g. days, incidents, %")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEK)
+    chart_type = models.CharField(max_length=10, choices=ChartType.choices, default=ChartType.RUN)
+    improvement = models.CharField(
+        max_length=10, choices=Improvement.choices, default=Improvement.DECREASE
+    )
+    target = models.FloatField(
+        null=True, blank=True, help_text="For P charts, a percentage (e.g. 15 for 15%)."
+    )
+    is_key = models.BooleanField("Key measure for the board", default=False)
+    projects = models.ManyToManyField("cycles.Project", related_name="measures", blank=True)
+    cycles = models.ManyToManyField(
+        "cycles.PDSACycle",
+        related_name="measures",
+        blank=True,
+        help_text="PDSA cycles expected to move this measure.",
+    )
+    # Bumped by every write that changes what the chart shows (data, phases, settings).
+    data_version = models.PositiveBigIntegerField(default=0)
+    # Limits of the first phase come from its points up to and including this period.
+    freeze_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["organisation", "is_key"]),
+            models.Index(fields=["team", "name"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # An invariant, not business logic: the measure belongs to its team's organisation.
+        if self.team_id is not None:
+            self.organisation_id = self.team.organisation_id
+        super().save(*args, **kwargs)
+
+    @property
+    def uses_denominator(self) -> bool:
+        return self.chart_type in {"p", "pp", "u", "up"}
+
+    @property
+    def is_proportion(self) -> bool:
+        return self.chart_type in {"p", "pp"}
+
+
+class DataPoint(models.Model):
+    """One period of one measure: a value, or a numerator and a denominator."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
+    period = models.DateField()
+    value = models.FloatField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_point_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.period}"
+
+
+class DataPointRevision(models.Model):
+    """A correction: what a period held before someone entered it again, who changed it, when."""
+
+    point = models.ForeignKey(DataPoint, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.FloatField(null=True, blank=True)
+    old_numerator = models.FloatField(null=True, blank=True)
+    old_denominator = models.FloatField(null=True, blank=True)
+    old_note = models.CharField(max_length=500, blank=True)
+    new_value = models.FloatField(null=True, blank=True)
+    new_numerator = models.FloatField(null=True, blank=True)
+    new_denominator = models.FloatField(null=True, blank=True)
+    new_note = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"Correction of {self.point} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class Phase(models.Model):
+    """A new baseline: centre and limits are recalculated from this period on."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="phases")
+    starts_on = models.DateField()
+    label = models.CharField(max_length=200, help_text="Why the process changed here.")
+    change_idea = models.ForeignKey(
+        "cycles.ChangeIdea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phases",
+        help_text="The change idea this new phase followed.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "starts_on"], name="one_phase_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: new phase from {self.starts_on}"
+
+
+class BaselineChange(models.Model):
+    """The record of every phase and freeze change on a measure: who, what, why."""
+
+    class Action(models.TextChoices):
+        PHASE_STARTED = "phase_started", "Started a new phase"
+        PHASE_REMOVED = "phase_removed", "Removed a phase"
+        FROZEN = "frozen", "Froze the limits on a baseline"
+        UNFROZEN = "unfrozen", "Unfroze the limits"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="baseline_changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    period = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    change_idea = models.ForeignKey(
+        "cycles.ChangeIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} on {self.measure}"
+
+
+class ChartSnapshot(models.Model):
+    """The engine's result for a measure, as computed from one data version (DESIGN §4)."""
+
+    class Status(models.TextChoices):
+        FRESH = "fresh", "Up to date"
+        STALE = "stale", "Updating"
+        FAILED = "failed", "Could not be computed"
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="snapshot")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STALE)
+    data_version = models.PositiveBigIntegerField(default=0)
+    periods = models.JSONField(default=list, help_text="ISO dates, one per point.")
+    result = models.JSONField(null=True, blank=True, help_text="metrics.spc result.to_dict().")
+    error = models.TextField(blank=True)
+    # A summary of the result, so dashboards never read the whole series.
+    variation = models.CharField(max_length=20, blank=True)
+    assurance = models.CharField(max_length=20, blank=True)
+    latest_period = models.DateField(null=True, blank=True)
+    latest_value = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    stale_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "stale_since"])]
+
+    def __str__(self):
+        return f"Chart of {self.measure} ({self.status})"
+
+
+class DashboardSnapshot(models.Model):
+    """Figures for one scope (organisation, directorate or team), computed by a worker.
+
+    `dirty_since` is set when a recompute is requested and cleared when a worker claims it:
+    a burst of requests while it is set enqueues nothing more (coalescing).
+    """
+
+    class Scope(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        DIRECTORATE = "directorate", "Directorate"
+        TEAM = "team", "Team"
+
+    organisation = models.ForeignKey(
+        "teams.Organisation", on_delete=models.CASCADE, related_name="dashboard_snapshots"
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    scope_id = models.PositiveBigIntegerField()
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    dirty_since = models.DateTimeField(null=True, blank=True)
+    # Bumped by every request; a compute that started before the last request goes round again.
+    requested_version = models.PositiveBigIntegerField(default=0)
+    computed_version = models.PositiveBigIntegerField(default=0)
+    compute_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id"], name="one_snapshot_per_scope"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["dirty_since"],
+                condition=Q(dirty_since__isnull=False),
+                name="dashboard_dirty_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.scope_id} dashboard"
 
 
 class WorkerCheck(models.Model):

@@ -1,11 +1,40 @@
+"""Celery tasks: an id in, re-fetch, call the service. All are idempotent, so they are
+acknowledged late and re-queued if their worker dies; only transient database errors are
+retried, with backoff."""
+
 import socket
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
-from metrics import services
+from metrics import recompute, worker_checks
+
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def recompute_measure(measure_id: int) -> str:
+    return recompute.chart_snapshot_compute(measure_id=measure_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def recompute_dashboard(snapshot_id: int) -> str:
+    return recompute.dashboard_snapshot_compute(snapshot_id=snapshot_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def sweep_stale() -> dict:
+    return recompute.sweep()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def answer_worker_check(check_id: int) -> bool:
     hostname = getattr(answer_worker_check.request, "hostname", None) or socket.gethostname()
-    return services.worker_check_answer(check_id=check_id, hostname=hostname)
+    return worker_checks.worker_check_answer(check_id=check_id, hostname=hostname)

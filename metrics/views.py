@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from metrics import services
+from metrics import worker_checks
 from metrics.models import WorkerCheck
 from teams import permissions
 
@@ -31,6 +31,6 @@ def worker_status(request):
 @require_POST
 def worker_check(request):
     _require_admin(request.user)
-    services.worker_check_request(user=request.user)
+    worker_checks.worker_check_request(user=request.user)
     messages.info(request, "Asked the background workers to answer. Refresh to see the reply.")
     return redirect("metrics:worker_status")

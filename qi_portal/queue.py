@@ -13,12 +13,13 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-def _send(task, args, kwargs):
+def _send(task, args, countdown):
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, countdown=countdown)
     except OperationalError:
         logger.exception("Could not enqueue %s%r: the broker is unreachable", task.name, args)
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
-    transaction.on_commit(lambda: _send(task, args, kwargs))
+def enqueue_on_commit(task, *args, countdown: float | None = None) -> None:
+    """Send `task(*args)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: _send(task, args, countdown))

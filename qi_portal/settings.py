@@ -163,7 +163,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Re-enqueue charts and dashboards whose task was lost (broker outage, killed worker).
+    "sweep-stale": {"task": "metrics.tasks.sweep_stale", "schedule": 60.0},
+}
 
 # Security: with DEBUG off, `manage.py check --deploy` must report nothing.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -155,12 +155,42 @@ def can_manage_organisation(user, organisation) -> bool:
     return _in_organisation(access, _organisation_id(organisation)) and access.is_admin
 
 
+def _owned_by_organisation(thing) -> bool:
+    return getattr(thing, "team_id", None) is None
+
+
+def can_enter_data(user, measure) -> bool:
+    """Enter and correct data points of a measure (its team's work; admins for trust-wide)."""
+    if _owned_by_organisation(measure):
+        return can_manage_organisation(user, measure)
+    return can_edit_team_work(user, measure.team)
+
+
+def can_manage_measure(user, measure) -> bool:
+    """Create and edit the definition of a measure: the team's lead, or an admin."""
+    if _owned_by_organisation(measure):
+        return can_manage_organisation(user, measure)
+    return can_manage_team(user, measure.team)
+
+
+def can_change_measure_phase(user, measure) -> bool:
+    """Start a new phase or freeze limits on a measure."""
+    if _owned_by_organisation(measure):
+        return can_manage_organisation(user, measure)
+    return can_change_phase(user, measure.team)
+
+
 # The table above, by name: tests walk it role by role, and templates can ask it.
 TEAM_ACTIONS = {
     "edit_team_work": can_edit_team_work,
     "manage_team": can_manage_team,
     "change_phase": can_change_phase,
     "write_review": can_write_review,
+}
+MEASURE_ACTIONS = {
+    "enter_data": can_enter_data,
+    "manage_measure": can_manage_measure,
+    "change_measure_phase": can_change_measure_phase,
 }
 ORGANISATION_ACTIONS = {
     "view_organisation": can_view_organisation,

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from metrics import services
+from metrics import worker_checks
 from metrics.models import WorkerCheck
 
 
@@ -22,10 +22,10 @@ def test_the_view_enqueues_the_task_only_after_commit(
 
 
 def test_answering_is_idempotent(org_world):
-    check = services.worker_check_request(user=org_world["users"]["admin"])
-    assert services.worker_check_answer(check_id=check.pk, hostname="w1") is True
+    check = worker_checks.worker_check_request(user=org_world["users"]["admin"])
+    assert worker_checks.worker_check_answer(check_id=check.pk, hostname="w1") is True
     first = WorkerCheck.objects.get(pk=check.pk)
-    assert services.worker_check_answer(check_id=check.pk, hostname="w2") is False
+    assert worker_checks.worker_check_answer(check_id=check.pk, hostname="w2") is False
     again = WorkerCheck.objects.get(pk=check.pk)
     assert (again.answered_at, again.answered_by) == (first.answered_at, "w1")
 

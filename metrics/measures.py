@@ -1,0 +1,107 @@
+"""Measures: create and change their definition, start phases, freeze baselines — each change
+recorded with who and why, and each one recomputing the chart."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from metrics.models import BaselineChange, ChartSnapshot, Measure, Phase
+from metrics.recompute import measure_changed
+
+# Changing these changes what the chart shows, so the chart is recomputed.
+CHART_FIELDS = {"chart_type", "frequency", "improvement", "target"}
+
+
+@transaction.atomic
+def measure_create(*, organisation, team=None, user=None, projects=(), **fields) -> Measure:
+    measure = Measure(team=team, **fields)
+    measure.organisation_id = team.organisation_id if team is not None else organisation.pk
+    measure.full_clean()
+    measure.save()
+    if projects:
+        measure.projects.set(projects)
+    ChartSnapshot.objects.create(measure=measure, status=ChartSnapshot.Status.FRESH)
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, projects=None, **fields) -> Measure:
+    changed = [name for name, value in fields.items() if getattr(measure, name) != value]
+    for name in changed:
+        setattr(measure, name, fields[name])
+    if changed:
+        measure.full_clean()
+        measure.save(update_fields=[*changed, "updated_at"])
+    if projects is not None:
+        measure.projects.set(projects)
+    if CHART_FIELDS.intersection(changed):
+        measure_changed(measure_id=measure.pk)
+    return measure
+
+
+@transaction.atomic
+def phase_start(
+    *, measure: Measure, starts_on: dt.date, reason: str, user, change_idea=None
+) -> Phase:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the process changed: the reason is kept with the chart.")
+    first = measure.points.order_by("period").values_list("period", flat=True).first()
+    if first is None or starts_on <= first:
+        raise ValidationError(
+            "A new phase must start after the first data point: the first phase needs data."
+        )
+    if measure.phases.filter(starts_on=starts_on).exists():
+        raise ValidationError(f"A phase already starts on {starts_on:%d/%m/%Y}.")
+    phase = Phase.objects.create(
+        measure=measure,
+        starts_on=starts_on,
+        label=reason,
+        change_idea=change_idea,
+        created_by=user,
+    )
+    BaselineChange.objects.create(
+        measure=measure,
+        action=BaselineChange.Action.PHASE_STARTED,
+        period=starts_on,
+        reason=reason,
+        change_idea=change_idea,
+        changed_by=user,
+    )
+    measure_changed(measure_id=measure.pk)
+    return phase
+
+
+@transaction.atomic
+def phase_remove(*, phase: Phase, reason: str, user) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the phase is removed: the reason is kept with the chart.")
+    BaselineChange.objects.create(
+        measure=phase.measure,
+        action=BaselineChange.Action.PHASE_REMOVED,
+        period=phase.starts_on,
+        reason=reason,
+        changed_by=user,
+    )
+    measure_id = phase.measure_id
+    phase.delete()
+    measure_changed(measure_id=measure_id)
+
+
+@transaction.atomic
+def baseline_freeze(*, measure: Measure, until: dt.date | None, reason: str, user) -> None:
+    """Freeze the first phase's limits on its points up to `until` (None: unfreeze)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why: the reason is kept with the chart.")
+    if until is not None and not measure.points.filter(period__lte=until).exists():
+        raise ValidationError("There are no data points up to that period to freeze limits on.")
+    measure.freeze_until = until
+    measure.save(update_fields=["freeze_until", "updated_at"])
+    action = BaselineChange.Action.FROZEN if until else BaselineChange.Action.UNFROZEN
+    BaselineChange.objects.create(
+        measure=measure, action=action, period=until, reason=reason, changed_by=user
+    )
+    measure_changed(measure_id=measure.pk)
