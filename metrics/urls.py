@@ -1,9 +1,9 @@
 from django.urls import path
 
-from metrics import views
+from metrics.views import workers
 
 app_name = "metrics"
 urlpatterns = [
-    path("system/workers/", views.worker_status, name="worker_status"),
-    path("system/workers/check/", views.worker_check, name="worker_check"),
+    path("system/workers/", workers.worker_status, name="worker_status"),
+    path("system/workers/check/", workers.worker_check, name="worker_check"),
 ]
