@@ -23,6 +23,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("teams.urls")),
+    path("", include("cycles.urls")),
     path("", include("metrics.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -7,6 +7,7 @@ from teams.models import Directorate, Membership, Team
 
 def _helper(submit_label: str) -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # the templates write the <form> with its action and CSRF token
     helper.add_input(Submit("submit", submit_label))
     return helper
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from teams import permissions, selectors, services
+from teams import extensions, permissions, selectors, services
 from teams.forms import DirectorateForm, MembershipForm, TeamForm
 from teams.models import Membership
 
@@ -65,9 +65,14 @@ def my_teams(request):
 def team_detail(request, team_id):
     team = _team_or_404(request.user, team_id)
     permissions.require(permissions.can_view_organisation(request.user, team))
+    return _render_team(request, team)
+
+
+def _render_team(request, team, *, membership_form=None, status=200):
     memberships, coaches = selectors.team_people(team)
     can_manage = permissions.can_manage_team(request.user, team)
-    form = MembershipForm(candidates=selectors.candidates_for_team(team)) if can_manage else None
+    if can_manage and membership_form is None:
+        membership_form = MembershipForm(candidates=selectors.candidates_for_team(team))
     return render(
         request,
         "teams/team_detail.html",
@@ -77,8 +82,11 @@ def team_detail(request, team_id):
             "coaches": coaches,
             "can_manage": can_manage,
             "can_edit": permissions.can_edit_team_work(request.user, team),
-            "membership_form": form,
+            "membership_form": membership_form if can_manage else None,
+            # Sections other apps add (projects and cycles, measures): see teams.extensions.
+            "panels": extensions.render_team_panels(request, team),
         },
+        status=status,
     )
 
 
@@ -94,20 +102,7 @@ def membership_add(request, team_id):
         )
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
         return redirect("teams:team", team.pk)
-    memberships, coaches = selectors.team_people(team)
-    return render(
-        request,
-        "teams/team_detail.html",
-        {
-            "team": team,
-            "memberships": memberships,
-            "coaches": coaches,
-            "can_manage": True,
-            "can_edit": permissions.can_edit_team_work(request.user, team),
-            "membership_form": form,
-        },
-        status=400,
-    )
+    return _render_team(request, team, membership_form=form, status=400)
 
 
 @login_required

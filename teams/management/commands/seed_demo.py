@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from teams import extensions
 from teams.demo import seed_structure
 
 
@@ -9,6 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = seed_structure()
+        # The apps built on teams add their part (projects and cycles, measures and data).
+        for seeder in extensions.demo_seeders():
+            seeder(report.organisation, report)
         verb = f"created {report.created} rows" if report.created else "already up to date"
         self.stdout.write(self.style.SUCCESS(f"Demo trust {report.organisation}: {verb}."))
         self.stdout.write("")

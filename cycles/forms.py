@@ -1,0 +1,200 @@
+"""Forms for the cycles pages: short, labelled, and saying what is wrong in plain words."""
+
+from decimal import Decimal
+
+from django import forms
+
+from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project, Review
+from cycles.progress_scale import IHI_SCALE
+from cycles.services import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, PROJECT_FIELDS, STUDY_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlainWordsMixin:
+    """Replace Django's generic 'This field is required.' with the field's own name. Forms that
+    share a page get their own id prefix, so each label points at its own field."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "this").rstrip("?").lower()
+            field.error_messages["required"] = f"Fill in “{label}”: it is needed."
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = "Enter a date, for example 31/03/2026."
+
+
+class ProjectForm(PlainWordsMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "aim_by_when": DATE,
+            "start_date": DATE,
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "service_user_involvement": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"title": "A short name the team will recognise."}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, by_when = cleaned.get("start_date"), cleaned.get("aim_by_when")
+        if start and by_when and by_when <= start:
+            self.add_error("aim_by_when", "The aim’s date must come after the start date.")
+        return cleaned
+
+
+class ProgressScoreForm(PlainWordsMixin, forms.ModelForm):
+    id_prefix = "score"
+
+    score = forms.TypedChoiceField(
+        label="Progress score (IHI scale)",
+        choices=[(s, f"{s} — {name}: {detail}") for s, name, detail in IHI_SCALE],
+        coerce=Decimal,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = ProgressScore
+        fields = ["score", "scored_on", "note"]
+        widgets = {"scored_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"scored_on": "Scored on", "note": "Why this score (optional)"}
+
+
+class DriverForm(PlainWordsMixin, forms.Form):
+    id_prefix = "driver"
+
+    text = forms.CharField(label="Driver", max_length=300)
+    parent = forms.ModelChoiceField(
+        queryset=Driver.objects.none(),
+        required=False,
+        label="Under",
+        empty_label="Nothing: a primary driver",
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Driver.objects.filter(project=project, parent=None)
+
+
+class DriverTextForm(PlainWordsMixin, forms.Form):
+    text = forms.CharField(label="Driver", max_length=300)
+
+
+class ChangeIdeaForm(PlainWordsMixin, forms.ModelForm):
+    id_prefix = "idea"
+
+    class Meta:
+        model = ChangeIdea
+        fields = ["title", "description", "driver", "status"]
+        labels = {"title": "Change idea", "driver": "Driver it acts on"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driver"].queryset = Driver.objects.filter(project=project)
+        self.fields["driver"].empty_label = "Not linked to a driver yet"
+
+
+class PlanForm(PlainWordsMixin, forms.ModelForm):
+    class Meta:
+        model = PDSACycle
+        fields = PLAN_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("objective", "questions", "predictions", "data_collection")
+        }
+
+
+class DoForm(PlainWordsMixin, forms.ModelForm):
+    class Meta:
+        model = PDSACycle
+        fields = DO_FIELDS
+        widgets = {
+            "do_started_on": DATE,
+            "do_ended_on": DATE,
+            "what_happened": forms.Textarea(attrs={"rows": 3}),
+            "surprises": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what_happened"].required = True
+
+
+class StudyForm(PlainWordsMixin, forms.ModelForm):
+    class Meta:
+        model = PDSACycle
+        fields = STUDY_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in STUDY_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learning"].required = True
+
+
+class ActForm(PlainWordsMixin, forms.ModelForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("adopt", "Adopt: keep the change, it worked"),
+            ("adapt", "Adapt: change it and test again"),
+            ("abandon", "Abandon: stop, it did not work"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = PDSACycle
+        fields = ACT_FIELDS
+        widgets = {"next_steps": forms.Textarea(attrs={"rows": 2})}
+
+
+STAGE_FORMS = {"plan": PlanForm, "do": DoForm, "study": StudyForm, "act": ActForm}
+
+
+class ReviewForm(PlainWordsMixin, forms.ModelForm):
+    id_prefix = "review"
+
+    class Meta:
+        model = Review
+        fields = ["text", "cycle"]
+        labels = {"text": "Feedback for the team", "cycle": "This review is about"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        cycles = PDSACycle.objects.filter(project=project).select_related("change_idea")
+        self.fields["cycle"].queryset = cycles
+        self.fields["cycle"].empty_label = "The project as a whole"
+        self.fields["cycle"].required = False
+
+
+class SpreadForm(PlainWordsMixin, forms.Form):
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        label="Copy into",
+        empty_label="Choose one of your projects",
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.title} ({p.team})"
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label="Search change ideas and what teams learned", required=False)
+    directorate = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All directorates"
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *ChangeIdea.Status.choices], required=False
+    )
+
+    def __init__(self, *args, directorates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["directorate"].queryset = directorates
