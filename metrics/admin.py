@@ -6,6 +6,7 @@ from metrics.models import (
     DashboardSnapshot,
     DataPoint,
     DataPointRevision,
+    ImportJob,
     Measure,
     Phase,
     WorkerCheck,
@@ -108,3 +109,13 @@ class WorkerCheckAdmin(admin.ModelAdmin):
     search_fields = ["answered_by", "requested_by__username"]
     list_select_related = ["organisation", "requested_by"]
     date_hierarchy = "requested_at"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "measure", "created_by", "status", "rows_total", "created_at"]
+    list_filter = ["status", "measure__organisation"]
+    search_fields = ["measure__name", "source", "error"]
+    list_select_related = ["measure", "created_by"]
+    raw_id_fields = ["measure", "created_by"]
+    readonly_fields = ["counts", "started_at", "finished_at"]

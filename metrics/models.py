@@ -299,3 +299,44 @@ class WorkerCheck(models.Model):
         if self.answered_at is None:
             return None
         return (self.answered_at - self.requested_at).total_seconds()
+
+
+class ImportJob(models.Model):
+    """A pasted or uploaded table between its preview and its saving: the text is kept here, so
+    the confirm step saves exactly what was previewed, never what a browser sends back. Large
+    imports are saved by a worker, which records its progress here for the page to poll."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(max_length=200, help_text="The file name, or 'pasted text'.")
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    rows_total = models.PositiveIntegerField(default=0)
+    # Percent, by step (read, check, save): the save is one transaction, whose own progress
+    # no other connection can see.
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=100, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="created/corrected/unchanged")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import {self.pk} into {self.measure} ({self.status})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

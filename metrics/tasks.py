@@ -38,3 +38,10 @@ def sweep_stale() -> dict:
 def answer_worker_check(check_id: int) -> bool:
     hostname = getattr(answer_worker_check.request, "hostname", None) or socket.gethostname()
     return worker_checks.worker_check_answer(check_id=check_id, hostname=hostname)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def import_data(job_id: int) -> str:
+    from metrics.import_jobs import import_job_run  # local: keeps this addition one block
+
+    return import_job_run(job_id=job_id)

@@ -1,9 +1,35 @@
 from django.urls import path
 
-from metrics.views import workers
+from metrics.views import entry, measures, workers
 
 app_name = "metrics"
 urlpatterns = [
     path("system/workers/", workers.worker_status, name="worker_status"),
     path("system/workers/check/", workers.worker_check, name="worker_check"),
+    # measures and the measure page
+    path("teams/<int:team_id>/measures/", measures.team_measures, name="team_measures"),
+    path("teams/<int:team_id>/measures/new/", measures.measure_create, name="measure_create"),
+    path("measures/", measures.trust_measures, name="trust_measures"),
+    path("measures/new/", measures.trust_measure_create, name="trust_measure_create"),
+    path("measures/<int:measure_id>/", measures.measure_detail, name="measure"),
+    path("measures/<int:measure_id>/edit/", measures.measure_edit, name="measure_edit"),
+    path("measures/<int:measure_id>/chart/", measures.measure_chart_part, name="measure_chart"),
+    path("measures/<int:measure_id>/data.csv", measures.measure_data_csv, name="measure_csv"),
+    path("measures/<int:measure_id>/phases/", measures.phase_start, name="phase_start"),
+    path(
+        "measures/<int:measure_id>/phases/<int:phase_id>/remove/",
+        measures.phase_remove,
+        name="phase_remove",
+    ),
+    path("measures/<int:measure_id>/freeze/", measures.baseline_freeze, name="baseline_freeze"),
+    # entering data: this period, a grid, an import (metrics/views/entry.py)
+    path("measures/<int:measure_id>/enter/", entry.entry_this_period, name="data_entry"),
+    path("measures/<int:measure_id>/enter/grid/", entry.entry_grid, name="entry_grid"),
+    path("measures/<int:measure_id>/import/", entry.import_start, name="import"),
+    path("measures/<int:measure_id>/import/<int:job_id>/", entry.import_job, name="import_job"),
+    path(
+        "measures/<int:measure_id>/import/<int:job_id>/confirm/",
+        entry.import_confirm,
+        name="import_confirm",
+    ),
 ]

@@ -13,6 +13,7 @@ def navigation(request):
     items = []
     if access.organisation_id is not None:
         items.append(("Trust overview", reverse("teams:trust")))
+        items.append(("Measures", reverse("metrics:trust_measures")))
         items.append(("Learning library", reverse("cycles:library")))
         if access.team_roles:
             items.append(("My teams", reverse("teams:my_teams")))

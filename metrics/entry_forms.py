@@ -1,0 +1,200 @@
+"""Forms for entering data: this period, a grid of recent periods, and a paste or file to import.
+
+Numbers are read by the same rules as an import (thousands separators, a percent sign), so a
+value typed in a box and the same value pasted from a spreadsheet mean the same thing. The forms
+only read what was typed; the entry service decides whether it can be saved.
+"""
+
+import datetime as dt
+
+from django import forms
+
+from metrics import importing
+from metrics import periods as P
+from metrics.entry import Row
+from metrics.models import DataPoint, Measure
+
+NUMBER = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
+
+
+class NumberField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs=NUMBER))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        number, problem = importing.parse_number(text or "")
+        if problem:
+            raise forms.ValidationError(problem)
+        return number
+
+
+def held_text(measure: Measure, point: DataPoint | None) -> str:
+    """What a period holds, in words: 'nothing yet', '12', '3 of 40'."""
+    if point is None:
+        return "nothing yet"
+    if measure.uses_denominator:
+        return f"{_g(point.numerator)} out of {_g(point.denominator)}"
+    return _g(point.value)
+
+
+def _g(x) -> str:
+    return "—" if x is None else f"{x:,.10g}"
+
+
+def _initial(x) -> str | None:
+    return None if x is None else f"{x:.10g}"
+
+
+def value_labels(measure: Measure) -> dict[str, str]:
+    unit = f" ({measure.unit})" if measure.unit and measure.unit != "%" else ""
+    if measure.chart_type in {"u", "up"}:
+        return {"numerator": "Number of events", "denominator": "Exposure (the rate's base)"}
+    if measure.uses_denominator:
+        return {"numerator": "How many (numerator)", "denominator": "Out of (denominator)"}
+    return {"value": f"Value{unit}"}
+
+
+def _number_fields(measure: Measure, *, required: bool) -> dict[str, NumberField]:
+    return {
+        name: NumberField(
+            label=label,
+            required=required,
+            error_messages={"required": f"Enter the {label.lower()}."},
+        )
+        for name, label in value_labels(measure).items()
+    }
+
+
+class ThisPeriodForm(forms.Form):
+    """One period (the current one, or the one before), the common case."""
+
+    period = forms.ChoiceField(widget=forms.RadioSelect, label="Period")
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Note (optional)",
+        help_text="Anything that explains this period, e.g. ‘two beds closed for repairs’.",
+    )
+
+    def __init__(self, *args, measure: Measure, periods: list[dt.date], held: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.periods = {p.isoformat(): p for p in periods}
+        self.fields["period"].choices = [
+            (p.isoformat(), _choice_label(measure, p, held.get(p), current=(i == 0)))
+            for i, p in enumerate(periods)
+        ]
+        self.fields["period"].initial = periods[0].isoformat()
+        note = self.fields.pop("note")
+        self.fields.update(_number_fields(measure, required=True))
+        self.fields["note"] = note
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]
+
+    def row(self) -> Row:
+        data = self.cleaned_data
+        return Row(
+            period=data["period"],
+            value=data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            note=data.get("note", ""),
+        )
+
+
+def _choice_label(measure, period, point, *, current) -> str:
+    label = P.format_period(period, measure.frequency).capitalize()
+    label += " (this period)" if current else " (the one before)"
+    if point is not None:
+        label += f" — correcting: was {held_text(measure, point)}"
+    return label
+
+
+class GridForm(forms.Form):
+    """Recent periods in one table; rows left empty are ignored."""
+
+    def __init__(self, *args, measure: Measure, periods: list[dt.date], held: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.periods = periods
+        self.held = held
+        self.row_problems: dict[dt.date, list[str]] = {}
+        names = list(value_labels(measure))
+        for period in periods:
+            point = held.get(period)
+            for name, field in _number_fields(measure, required=False).items():
+                field.initial = _initial(getattr(point, name, None))
+                self.fields[f"{name}_{period.isoformat()}"] = field
+            self.fields[f"note_{period.isoformat()}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="Note",
+                initial=point.note if point else "",
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+        self.value_names = names
+        self.column_labels = list(value_labels(measure).values())
+
+    def lines(self):
+        """For the template: each period with its label, fields, what it holds, its problems."""
+        for period in self.periods:
+            iso = period.isoformat()
+            yield {
+                "period": period,
+                "label": P.format_period(period, self.measure.frequency).capitalize(),
+                "fields": [self[f"{name}_{iso}"] for name in self.value_names],
+                "note": self[f"note_{iso}"],
+                "held": self.held.get(period),
+                "problems": self.row_problems.get(period, []),
+            }
+
+    def rows(self) -> list[Row]:
+        rows = []
+        for period in self.periods:
+            iso = period.isoformat()
+            numbers = {name: self.cleaned_data.get(f"{name}_{iso}") for name in self.value_names}
+            note = self.cleaned_data.get(f"note_{iso}", "")
+            if all(v is None for v in numbers.values()) and not note:
+                continue  # an empty row: nothing to say about this period
+            rows.append(Row(period=period, note=note, **numbers))
+        return rows
+
+    def add_row_problems(self, rows: list[Row], problems: list[list[str]]) -> None:
+        for row, row_problems in zip(rows, problems, strict=True):
+            if row_problems:
+                self.row_problems[row.period] = row_problems
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        required=False,
+        label="Paste from a spreadsheet",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
+        help_text="Copy the columns from Excel and paste them here, or paste CSV text.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="Or upload a CSV or TSV file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            try:
+                data = upload.read(importing.MAX_UPLOAD_BYTES + 1)
+                cleaned["text"] = importing.decode_upload(data)
+            except importing.TableRefused as refused:
+                raise forms.ValidationError(str(refused)) from refused
+            cleaned["source"] = upload.name
+        elif (cleaned.get("text") or "").strip():
+            cleaned["source"] = "pasted text"
+        else:
+            raise forms.ValidationError(
+                "Paste some rows or choose a file: there is nothing to import yet."
+            )
+        return cleaned

@@ -1,0 +1,133 @@
+"""An import's life: previewed, confirmed, saved (all rows or none), by the request itself when
+small or by a worker when large, with its progress recorded on the ImportJob row."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from metrics import importing
+from metrics.entry import Row, RowsInvalid, data_points_save, rows_problems
+from metrics.models import ImportJob, Measure
+from qi_portal.queue import enqueue_on_commit
+
+# Above this many rows the save goes to a worker, so the request never runs long.
+LARGE_IMPORT_ROWS = 500
+
+Status = ImportJob.Status
+
+
+@dataclass(frozen=True)
+class Preview:
+    rows: list[Row]
+    problems: list[list[str]]
+    table: importing.Table
+
+    @property
+    def bad_rows(self) -> int:
+        return sum(1 for p in self.problems if p)
+
+    @property
+    def lines(self):
+        return list(zip(self.rows, self.problems, strict=True))
+
+
+def import_job_create(*, measure: Measure, user, text: str, source: str) -> ImportJob:
+    """Keep the text for its preview. Raises importing.TableRefused if it cannot be read."""
+    table = importing.parse_table(text, uses_denominator=measure.uses_denominator)
+    with transaction.atomic():
+        # A preview left unconfirmed was abandoned when its author started another one.
+        ImportJob.objects.filter(measure=measure, created_by=user, status=Status.PREVIEW).delete()
+        return ImportJob.objects.create(
+            measure=measure,
+            created_by=user,
+            text=text,
+            source=source[:200],
+            rows_total=len(table.rows),
+        )
+
+
+def import_job_preview(*, job: ImportJob, today) -> Preview:
+    table = importing.parse_table(job.text, uses_denominator=job.measure.uses_denominator)
+    return Preview(
+        rows=table.rows, problems=rows_problems(job.measure, table.rows, today=today), table=table
+    )
+
+
+def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    """Save the previewed rows: at once when few, else by a worker after commit."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEW).update(
+        status=Status.QUEUED, stage="Waiting for a worker"
+    )
+    if claimed:
+        if job.rows_total > LARGE_IMPORT_ROWS:
+            from metrics.tasks import import_data
+
+            enqueue_on_commit(import_data, job.pk)
+        else:
+            import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int, **fields) -> None:
+    # Outside the saving transaction, so the page polling the job sees each step; never on a
+    # finished job (a second delivery of the task must not reopen it).
+    ImportJob.objects.filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING]).update(**fields)
+
+
+def _fail(job_id: int, error: str) -> str:
+    _progress(job_id, status=Status.FAILED, error=error, stage="", finished_at=timezone.now())
+    return "failed"
+
+
+def import_job_run(*, job_id: int) -> str:
+    """Check and save one confirmed import. Idempotent: the job is locked while its rows are
+    saved and marked done in the same transaction, so a second delivery finds it done."""
+    job = ImportJob.objects.select_related("measure", "created_by").filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    if job.status not in {Status.QUEUED, Status.RUNNING}:
+        return f"nothing to do ({job.status})"
+    _progress(
+        job_id,
+        status=Status.RUNNING,
+        started_at=timezone.now(),
+        stage="Reading the rows",
+        progress=10,
+    )
+    measure = job.measure
+    try:
+        rows = importing.parse_table(job.text, uses_denominator=measure.uses_denominator).rows
+    except importing.TableRefused as refused:
+        return _fail(job_id, str(refused))
+
+    _progress(job_id, stage="Checking the rows", rows_total=len(rows), progress=30)
+    problems = rows_problems(measure, rows, today=timezone.localdate())
+    if any(problems):
+        bad = sum(1 for p in problems if p)
+        return _fail(job_id, _invalid_message(bad))
+
+    _progress(job_id, stage=f"Saving {len(rows):,} rows", progress=60)
+    try:
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job_id)
+            if locked.status == Status.DONE:
+                return "nothing to do (done)"
+            counts = data_points_save(measure=measure, rows=rows, user=job.created_by)
+            locked.status, locked.counts, locked.stage = Status.DONE, counts, ""
+            locked.progress, locked.finished_at, locked.error = 100, timezone.now(), ""
+            locked.save(
+                update_fields=["status", "counts", "stage", "progress", "finished_at", "error"]
+            )
+    except RowsInvalid as invalid:
+        return _fail(job_id, _invalid_message(sum(1 for p in invalid.problems if p)))
+    return "done"
+
+
+def _invalid_message(bad: int) -> str:
+    rows = "row has a problem" if bad == 1 else "rows have problems"
+    return (
+        f"{bad} {rows} now (the data or the measure changed since the preview). "
+        "Nothing was saved: check the preview again."
+    )

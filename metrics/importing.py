@@ -1,0 +1,208 @@
+"""Reading pasted or uploaded tables of periods and values into `entry.Row`s.
+
+What people paste comes from Excel, e-mails and reporting systems: tabs or commas (or
+semicolons), a header row or none, UK dates (31/03/2025) or ISO dates (2025-03-31), numbers with
+thousands separators or a percent sign. Each cell that cannot be read gives one problem, in words,
+on its row; the domain checks (future period, duplicates, numerator above denominator...) are the
+entry service's. Nothing here touches the database.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+from metrics.entry import Row
+
+# More rows than any real series (ten years of daily data is 3,650): a bigger paste is a mistake.
+MAX_ROWS = 5000
+MAX_UPLOAD_BYTES = 1_000_000
+
+# Header words people use, mapped to our columns (compared lower-cased, punctuation stripped).
+HEADER_WORDS = {
+    "period": {"period", "date", "week", "weekcommencing", "wc", "weekstarting", "month", "day"},
+    "value": {"value", "count", "result", "measure", "number", "total", "days", "rate"},
+    "numerator": {"numerator", "num", "events", "cases"},
+    "denominator": {"denominator", "den", "denom", "population", "outof", "base"},
+    "note": {"note", "notes", "comment", "comments", "annotation"},
+}
+
+UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+MONTH_NAMES = ("%b %Y", "%B %Y", "%d %b %Y", "%d %B %Y", "%b-%y", "%b %y", "%B %y")
+GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+EMPTY_MARKS = {"", "-", "–", "—", "n/a", "na", "null", "none"}
+
+
+class TableRefused(ValueError):
+    """The whole paste or file cannot be read (empty, too long, not text)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[Row]
+    delimiter: str
+    has_header: bool
+    columns: tuple[str, ...]  # our column name for each position, "" for ignored ones
+
+
+def decode_upload(data: bytes) -> str:
+    """Text of an uploaded file: UTF-8 (with or without Excel's BOM), else Windows-1252."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TableRefused(
+            f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB: "
+            "split it, or keep only the period and value columns."
+        )
+    if b"\x00" in data[:4096]:
+        raise TableRefused(
+            "The file is not plain text. In Excel use File → Save As → CSV (comma delimited)."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def detect_delimiter(lines: list[str]) -> str:
+    """Tabs (a paste from a spreadsheet), else whichever of , ; appears on the most lines."""
+    sample = lines[:20]
+    if any("\t" in line for line in sample):
+        return "\t"
+    try:
+        return csv.Sniffer().sniff("\n".join(sample), delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO (2025-03-31) or UK (31/03/2025, 31-03-25, 31.03.2025); 'March 2025' is its first day.
+    US order (03/31/2025) is never guessed: a UK trust's dates are day first."""
+    text = text.strip()
+    try:
+        if match := ISO_DATE.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if match := UK_DATE.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+    for fmt in MONTH_NAMES:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """(number, None), (None, None) for an empty cell, or (None, why it is not a number).
+
+    '1,234' and '1 234' are thousands; '12%' is 12 (the unit is the measure's). A comma that is
+    not a thousands separator ('12,5') is refused rather than guessed."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if cleaned.lower() in EMPTY_MARKS:
+        return None, None
+    cleaned = cleaned.removesuffix("%")
+    if GROUPED_NUMBER.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if PLAIN_NUMBER.match(cleaned):
+        return float(cleaned), None
+    if re.fullmatch(r"[-+]?\d+,\d+", cleaned):
+        return None, f"“{text.strip()}” is not a number: use a point for decimals (12.5)."
+    return None, f"“{_short(text)}” is not a number."
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _header_word(cell: str) -> str:
+    word = re.sub(r"[^a-z]", "", cell.lower())
+    for column, words in HEADER_WORDS.items():
+        if word in words:
+            return column
+    return ""
+
+
+def _columns(header: list[str] | None, width: int, uses_denominator: bool) -> tuple[str, ...]:
+    if header is not None:
+        named = [_header_word(cell) for cell in header]
+        if "period" in named and any(c in named for c in ("value", "numerator", "denominator")):
+            return tuple(named)
+        # A header we cannot map: assume the usual order, as without a header.
+    order = (
+        ("period", "numerator", "denominator", "note")
+        if uses_denominator
+        else ("period", "value", "note")
+    )
+    return tuple(order[i] if i < len(order) else "" for i in range(width))
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A first row whose first cell is no date but some cell has letters is a header."""
+    first = cells[0] if cells else ""
+    return parse_date(first) is None and any(re.search(r"[A-Za-z]", c) for c in cells)
+
+
+def _row(cells: list[str], columns: tuple[str, ...], line: int) -> Row:
+    row = Row(period=None, line=line)
+    for cell, column in zip(cells, columns, strict=False):
+        if column == "period":
+            if not cell.strip():
+                row.problems.append("The period is missing.")
+            else:
+                row.period = parse_date(cell)
+                if row.period is None:
+                    row.problems.append(
+                        f"“{_short(cell)}” is not a date: use 31/03/2025 or 2025-03-31."
+                    )
+        elif column == "note":
+            row.note = cell.strip()[:500]
+        elif column:
+            number, problem = parse_number(cell)
+            if problem is None and column != "value" and cell.strip().endswith("%"):
+                # A rate's parts are counts; a percentage there would be saved as a count.
+                number = None
+                problem = (
+                    f"“{cell.strip()}” is a percentage: give the counts (how many out of how many)."
+                )
+            if problem:
+                # "The value ..." also tells the entry service the value was given, just unreadable.
+                row.problems.append(f"The {column} {problem}")
+            setattr(row, column, number)
+    if "period" in columns[: len(cells)] or not cells:
+        return row
+    row.problems.append("The period is missing.")
+    return row
+
+
+def parse_table(text: str, *, uses_denominator: bool) -> Table:
+    """Every non-blank line as a Row (line numbers as the person sees them in their paste)."""
+    lines = text.splitlines()
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip(" \t,;")]
+    if not numbered:
+        raise TableRefused("There is nothing to import: paste rows of periods and values.")
+    delimiter = detect_delimiter([line for _, line in numbered])
+    records = [
+        (number, cells)
+        for number, line in numbered
+        for cells in csv.reader(io.StringIO(line), delimiter=delimiter)
+    ]
+    has_header = _is_header(records[0][1])
+    header = records[0][1] if has_header else None
+    body = records[1:] if has_header else records
+    if not body:
+        raise TableRefused("There is only a header row: paste the rows of data under it.")
+    if len(body) > MAX_ROWS:
+        raise TableRefused(
+            f"There are {len(body):,} rows; at most {MAX_ROWS:,} can be imported at once. "
+            "Split the data into smaller pieces."
+        )
+    width = max(len(cells) for _, cells in records)
+    columns = _columns(header, width, uses_denominator)
+    rows = [_row(cells, columns, number) for number, cells in body]
+    return Table(rows=rows, delimiter=delimiter, has_header=has_header, columns=columns)

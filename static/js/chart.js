@@ -1,0 +1,18 @@
+/* Draw every Plotly figure on the page from its json_script, on first load and whenever htmx
+   swaps in a new chart part (the measure page polls while its chart is updating). */
+(function () {
+  "use strict";
+  function draw(root) {
+    root.querySelectorAll("[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.figure);
+      if (!source || !window.Plotly) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(el, figure.data, figure.layout, figure.config);
+    });
+  }
+  if (window.htmx) {
+    window.htmx.onLoad(draw);
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  }
+})();
