@@ -100,6 +100,16 @@ class ChangeIdeaForm(PlainWordsMixin, forms.ModelForm):
 
 
 class PlanForm(PlainWordsMixin, forms.ModelForm):
+    """The Plan, and the measures the cycle is expected to move (from those the project serves;
+    saved by cycles.services, never through the model form)."""
+
+    measures = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Measures this cycle is expected to move",
+    )
+
     class Meta:
         model = PDSACycle
         fields = PLAN_FIELDS
@@ -107,6 +117,14 @@ class PlanForm(PlainWordsMixin, forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("objective", "questions", "predictions", "data_collection")
         }
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = measures
+        self.fields["measures"].label_from_instance = measure_label
+        self.fields["measures"].error_messages["invalid_choice"] = (
+            "Choose measures this project serves."
+        )
 
 
 class DoForm(PlainWordsMixin, forms.ModelForm):
@@ -186,6 +204,19 @@ class SpreadForm(PlainWordsMixin, forms.Form):
         self.fields["project"].label_from_instance = lambda p: f"{p.title} ({p.team})"
 
 
+TRUST_WIDE = "Trust-wide measures"
+
+
+def measure_choices_by_team(measures):
+    """Choices grouped under each measure's team (trust-wide measures under their own heading),
+    from one query."""
+    groups: dict[str, list] = {}
+    for measure in measures:
+        team = measure.team.name if measure.team_id else TRUST_WIDE
+        groups.setdefault(team, []).append((measure.pk, measure.name))
+    return list(groups.items())
+
+
 class LibraryFilterForm(forms.Form):
     q = forms.CharField(label="Search change ideas and what teams learned", required=False)
     directorate = forms.ModelChoiceField(
@@ -194,7 +225,42 @@ class LibraryFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *ChangeIdea.Status.choices], required=False
     )
+    measure = forms.TypedChoiceField(
+        label="Measure it aims to move",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the measures in the list."},
+    )
 
-    def __init__(self, *args, directorates, **kwargs):
+    def __init__(self, *args, directorates, measures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["directorate"].queryset = directorates
+        self.fields["measure"].choices = [("", "Any measure"), *measure_choices_by_team(measures)]
+
+
+class CycleMeasuresForm(PlainWordsMixin, forms.Form):
+    """The measures a cycle is expected to move, chosen from those its project serves."""
+
+    id_prefix = "measures"
+
+    measures = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Measures this cycle is expected to move",
+        help_text="From the measures this project serves.",
+    )
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = measures
+        self.fields["measures"].label_from_instance = measure_label
+        self.fields["measures"].error_messages["invalid_choice"] = (
+            "Choose measures this project serves."
+        )
+
+
+def measure_label(measure) -> str:
+    team = measure.team.name if measure.team_id else "trust-wide"
+    return f"{measure.name} ({measure.get_kind_display().lower()}, {team})"

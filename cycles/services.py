@@ -162,9 +162,15 @@ def change_idea_update(*, idea, **fields) -> ChangeIdea:
     return idea
 
 
+# An idea that worked (adopted, or adapted and kept) has spread once another team takes it up;
+# one still being tested, or abandoned, keeps its status: copying it is not evidence it spreads.
+SPREADS_WHEN_COPIED = (ChangeIdea.Status.ADOPTED, ChangeIdea.Status.ADAPTED)
+
+
 @transaction.atomic
 def change_idea_spread(*, source, target_project, author) -> ChangeIdea:
-    """Copy another team's change idea into one of our projects as a starting point."""
+    """Copy another team's change idea into one of our projects as a starting point. When it
+    goes to another team and had been adopted or adapted, the source idea becomes `spread`."""
     if source.project.organisation_id != target_project.organisation_id:
         raise ValidationError("Change ideas spread only within the organisation.")
     if source.project_id == target_project.pk:
@@ -177,6 +183,15 @@ def change_idea_spread(*, source, target_project, author) -> ChangeIdea:
         spread_from=source,
         created_by=author,
     )
+    if target_project.team_id != source.project.team_id:
+        # A conditional UPDATE: the status read here may be stale if the source team just
+        # recorded an Act decision.
+        now = timezone.now()
+        updated = ChangeIdea.objects.filter(pk=source.pk, status__in=SPREADS_WHEN_COPIED).update(
+            status=ChangeIdea.Status.SPREAD, updated_at=now
+        )
+        if updated:
+            source.status, source.updated_at = ChangeIdea.Status.SPREAD, now
     return idea
 
 
@@ -200,8 +215,9 @@ def cycle_plan_prefill(*, parent) -> dict:
     return initial
 
 
-def cycle_plan(*, change_idea, author, parent=None, **plan) -> PDSACycle:
-    """Plan a new cycle under the change idea, numbered next within it."""
+def cycle_plan(*, change_idea, author, parent=None, measures=None, **plan) -> PDSACycle:
+    """Plan a new cycle under the change idea, numbered next within it, with the measures it is
+    expected to move (from those its project serves)."""
     if parent is not None and parent.project_id != change_idea.project_id:
         raise ValidationError("A cycle can only follow an earlier cycle of the same project.")
     with transaction.atomic():
@@ -218,6 +234,8 @@ def cycle_plan(*, change_idea, author, parent=None, **plan) -> PDSACycle:
         _set(cycle, plan, PLAN_FIELDS)
         _validate(cycle)
         cycle.save()
+        if measures:
+            cycle_set_measures(cycle=cycle, measures=measures)
     if change_idea.status in (ChangeIdea.Status.ABANDONED,):
         # Testing an abandoned idea again brings it back into testing.
         change_idea_update(idea=change_idea, status=ChangeIdea.Status.TESTING)
@@ -244,10 +262,33 @@ def _record(cycle, stage, values, allowed, *, check=None) -> PDSACycle:
     return cycle
 
 
-def cycle_update_plan(*, cycle, **plan) -> PDSACycle:
+def cycle_update_plan(*, cycle, measures=None, **plan) -> PDSACycle:
+    """Change the Plan; `measures`, when given, replaces the measures the cycle aims to move."""
     if not plan.get("objective", cycle.objective).strip():
         raise ValidationError("Say what this test is for: the objective is required.")
-    return _record(cycle, Stage.PLAN, plan, PLAN_FIELDS)
+    with transaction.atomic():
+        _record(cycle, Stage.PLAN, plan, PLAN_FIELDS)
+        if measures is not None:
+            cycle_set_measures(cycle=cycle, measures=measures)
+    return cycle
+
+
+def cycle_set_measures(*, cycle, measures) -> list:
+    """Set the measures the cycle is expected to move: only measures its project serves can be
+    added (one the cycle already aims at stays allowed if the project stops serving it). The
+    relation is declared on the metrics side; cycles reaches it without importing metrics.
+    Allowed at any stage, closed included: a measure is often defined after the test ran, and
+    the link is what lets the library and the charts find the cycle's learning."""
+    wanted = {getattr(measure, "pk", measure) for measure in measures}
+    served = set(cycle.project.measures.filter(pk__in=wanted).values_list("pk", flat=True))
+    served |= set(cycle.measures.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - served:
+        raise ValidationError(
+            "A cycle can only aim to move measures its project serves: link the measure to the "
+            "project on the measure's page first."
+        )
+    cycle.measures.set(sorted(wanted))
+    return sorted(wanted)
 
 
 def _check_do(cycle):

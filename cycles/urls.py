@@ -17,6 +17,7 @@ urlpatterns = [
     path("ideas/<int:idea_id>/spread/", library.change_idea_spread, name="idea_spread"),
     path("cycles/<int:cycle_id>/", pdsa.cycle_detail, name="cycle"),
     path("cycles/<int:cycle_id>/close/", pdsa.cycle_close, name="cycle_close"),
+    path("cycles/<int:cycle_id>/measures/", pdsa.cycle_measures, name="cycle_measures"),
     path("cycles/<int:cycle_id>/<slug:stage>/", pdsa.cycle_stage, name="cycle_stage"),
     path("projects/<int:project_id>/reviews/", reviews.review_create, name="review_add"),
     path("reviews/<int:review_id>/resolve/", reviews.review_resolve, name="review_resolve"),

@@ -23,7 +23,11 @@ def library(request):
         raise Http404("Your account is not linked to an organisation.")
     permissions.require(permissions.can_view_organisation(user, user.organisation))
     directorates = Directorate.objects.filter(organisation_id=user.organisation_id)
-    form = LibraryFilterForm(request.GET or None, directorates=directorates)
+    form = LibraryFilterForm(
+        request.GET or None,
+        directorates=directorates,
+        measures=selectors.library_measures(user),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     directorate = filters.get("directorate")
     ideas = selectors.library_ideas(
@@ -31,9 +35,12 @@ def library(request):
         text=filters.get("q", ""),
         directorate_id=directorate.pk if directorate else None,
         status=filters.get("status", ""),
+        measure_id=filters.get("measure"),
         using_postgres=connection.vendor == "postgresql",
     )
     page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    for idea in page:
+        idea.aims_at = selectors.idea_measures(idea)
     spread_projects = list(selectors.projects_user_can_edit(user))
     query = request.GET.copy()
     query.pop("page", None)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cycles import selectors, services
-from cycles.forms import STAGE_FORMS, PlanForm, ReviewForm
+from cycles.forms import STAGE_FORMS, CycleMeasuresForm, PlanForm, ReviewForm
 from cycles.models import PDSACycle
 from cycles.views import access
 from teams import permissions
@@ -43,7 +43,13 @@ def cycle_plan(request, idea_id):
     access.require_edit(request.user, idea.project.team)
     parent = _parent_from(request, idea)
     initial = services.cycle_plan_prefill(parent=parent) if parent else {}
-    form = PlanForm(request.POST or None, initial=initial)
+    measures = selectors.project_measures(idea.project)
+    if parent:
+        # A follow-on test usually aims at what its parent aimed at.
+        initial["measures"] = list(
+            parent.measures.filter(pk__in=measures.values("pk")).values_list("pk", flat=True)
+        )
+    form = PlanForm(request.POST or None, initial=initial, measures=measures)
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.cycle_plan(
@@ -67,6 +73,14 @@ def cycle_detail(request, cycle_id):
     cycle = access.cycle_or_404(request.user, cycle_id)
     team = cycle.project.team
     can_review = permissions.can_write_review(request.user, team)
+    can_edit = permissions.can_edit_team_work(request.user, team)
+    aims_at = list(selectors.cycle_measures(cycle))
+    measures_form = None
+    if can_edit:
+        measures_form = CycleMeasuresForm(
+            measures=selectors.cycle_measure_choices(cycle),
+            initial={"measures": [m.pk for m in aims_at]},
+        )
     return render(
         request,
         "cycles/cycle_detail.html",
@@ -74,7 +88,9 @@ def cycle_detail(request, cycle_id):
             "cycle": cycle,
             "project": cycle.project,
             "reviews": list(selectors.cycle_reviews(cycle)),
-            "can_edit": permissions.can_edit_team_work(request.user, team),
+            "can_edit": can_edit,
+            "aims_at": aims_at,
+            "measures_form": measures_form,
             "can_review": can_review,
             "can_resolve": access.can_resolve(request.user, team),
             "review_form": ReviewForm(project=cycle.project, initial={"cycle": cycle})
@@ -96,9 +112,17 @@ def cycle_stage(request, cycle_id, stage):
         raise Http404("No such stage.")
     cycle = access.cycle_or_404(request.user, cycle_id)
     access.require_edit(request.user, cycle.project.team)
-    form = STAGE_FORMS[stage](request.POST or None, instance=cycle)
+    extra = {}
+    if stage == "plan":
+        extra = {
+            "measures": selectors.cycle_measure_choices(cycle),
+            "initial": {"measures": list(cycle.measures.values_list("pk", flat=True))},
+        }
+    form = STAGE_FORMS[stage](request.POST or None, instance=cycle, **extra)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in STAGE_FIELDS[stage]}
+        if stage == "plan":
+            values["measures"] = form.cleaned_data["measures"]
         cycle.refresh_from_db()  # the form wrote to the instance; the service compares
         try:
             RECORDERS[stage](cycle=cycle, **values)
@@ -133,4 +157,29 @@ def cycle_close(request, cycle_id):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"PDSA {cycle.number} closed.")
+    return redirect("cycles:cycle", cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_measures(request, cycle_id):
+    """Choose the measures the cycle is expected to move, from those its project serves."""
+    cycle = access.cycle_or_404(request.user, cycle_id)
+    access.require_edit(request.user, cycle.project.team)
+    form = CycleMeasuresForm(request.POST, measures=selectors.cycle_measure_choices(cycle))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("measures", ["Choose from the list."])))
+        return redirect("cycles:cycle", cycle.pk)
+    try:
+        chosen = services.cycle_set_measures(cycle=cycle, measures=form.cleaned_data["measures"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = len(chosen)
+        messages.success(
+            request,
+            f"PDSA {cycle.number} now aims to move {count} measure{'s' if count != 1 else ''}."
+            if count
+            else f"PDSA {cycle.number} no longer names measures it aims to move.",
+        )
     return redirect("cycles:cycle", cycle.pk)

@@ -62,3 +62,17 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     text = "Plot the data with the change marked."
+
+
+def make_measure(*, team=None, organisation=None, name="Violent incidents", kind="outcome"):
+    """A measure, made through the metrics model directly: tests may import metrics, the cycles
+    app never does (DESIGN §2)."""
+    from metrics.models import Measure
+
+    return Measure.objects.create(
+        team=team,
+        organisation=organisation or team.organisation,
+        name=name,
+        kind=kind,
+        definition=f"{name}, counted from the incident system.",
+    )

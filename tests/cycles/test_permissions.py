@@ -90,6 +90,12 @@ VIEWS = {
         lambda w: reverse("cycles:cycle_stage", args=[w["cycle"].pk, "do"]),
         None,
     ),
+    "set cycle measures": (
+        "edit",
+        "post",
+        lambda w: reverse("cycles:cycle_measures", args=[w["cycle"].pk]),
+        {},
+    ),
     "close cycle": (
         "edit",
         "post",

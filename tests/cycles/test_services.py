@@ -203,3 +203,44 @@ def test_spreading_copies_the_idea_and_remembers_its_source(org_world):
             source=source, target_project=ProjectFactory(team=org_world["foreign"]), author=None
         )
     assert ChangeIdea.objects.filter(spread_from=source).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("adopted", "spread"),
+        ("adapted", "spread"),
+        ("testing", "testing"),
+        ("abandoned", "abandoned"),
+        ("spread", "spread"),
+    ],
+)
+def test_spreading_to_another_team_marks_a_working_idea_spread(org_world, before, after):
+    source = ChangeIdeaFactory(project__team=org_world["other"], status=before)
+    copy = services.change_idea_spread(
+        source=source, target_project=ProjectFactory(team=org_world["own"]), author=None
+    )
+    assert source.status == after
+    source.refresh_from_db()
+    assert source.status == after
+    assert copy.status == "testing", "the copy starts as the other team's own test"
+
+
+def test_copying_within_the_same_team_is_not_spreading(org_world):
+    source = ChangeIdeaFactory(project__team=org_world["own"], status="adopted")
+    services.change_idea_spread(
+        source=source, target_project=ProjectFactory(team=org_world["own"]), author=None
+    )
+    source.refresh_from_db()
+    assert source.status == "adopted"
+
+
+def test_an_act_decision_on_a_spread_idea_keeps_it_spread(org_world):
+    source = ChangeIdeaFactory(project__team=org_world["other"], status="adopted")
+    services.change_idea_spread(
+        source=source, target_project=ProjectFactory(team=org_world["own"]), author=None
+    )
+    cycle = _plan(source)
+    _run_to_act(cycle, decision="adapt")
+    source.refresh_from_db()
+    assert source.status == "spread"
