@@ -6,7 +6,7 @@ is found by its natural key before it is created (dates are not part of any key,
 counted back from the day of the first seeding), so seeding again changes nothing.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -442,12 +442,31 @@ def _cycle(idea, number, spec, parent, started, author, report):
     if reached >= STAGES.index("act"):
         fields |= {"decision": spec["decision"], "next_steps": spec["next_steps"]}
     if stage == "closed":
-        fields["closed_at"] = timezone.now()
+        fields["closed_at"] = _at(started + timedelta(days=13))
     cycle, created = PDSACycle.objects.get_or_create(
         change_idea=idea, number=number, defaults=fields
     )
+    if created:
+        # Dated by the story, so the dashboards' activity by month is the story's: planned a
+        # few days before the test; a closed cycle was last touched when it closed.
+        dates = {"created_at": _at(started - timedelta(days=3))}
+        if stage == "closed":
+            dates["updated_at"] = fields["closed_at"]
+        PDSACycle.objects.filter(pk=cycle.pk).update(**dates)
     _count(report, created)
     return cycle
+
+
+def _at(day):
+    """Noon on the day, in the trust's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _date_status(idea):
+    """An idea's status changed when its last closed cycle closed (its Act decision)."""
+    closed = idea.cycles.filter(stage="closed").order_by("-closed_at").first()
+    if idea.status != ChangeIdea.Status.TESTING and closed is not None:
+        ChangeIdea.objects.filter(pk=idea.pk).update(status_changed_at=closed.closed_at)
 
 
 def _ideas(project, spec, today, report):
@@ -484,6 +503,8 @@ def _ideas(project, spec, today, report):
         for number, cycle_spec in enumerate(idea_spec["cycles"], start=1):
             started = today - timedelta(weeks=max(weeks_ago - 3 * (number - 1), 1))
             parent = _cycle(idea, number, cycle_spec, parent, started, author, report)
+        if created:
+            _date_status(idea)
     return ideas
 
 
@@ -553,4 +574,6 @@ def seed_projects(organisation, report=None):
         },
     )
     _count(report, created)
+    if created:  # the source idea spread when the South team took it up
+        ChangeIdea.objects.filter(pk=source.pk).update(status_changed_at=_at(spread.start_date))
     _cycle(idea, 1, SPREAD["cycle"], None, today, _key_user(f"member.{SPREAD['team']}"), report)

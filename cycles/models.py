@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Project(models.Model):
@@ -142,6 +143,9 @@ class ChangeIdea(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TESTING)
+    # When the status last changed (set by cycles.services): dashboards count adoption and
+    # spread by month from it.
+    status_changed_at = models.DateTimeField(default=timezone.now)
     spread_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project, Review
+from teams.extensions import team_work_changed
 
 Stage = PDSACycle.Stage
 STAGE_ORDER = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.CLOSED]
@@ -56,6 +57,12 @@ def _validate(obj):
     obj.full_clean(exclude=[f for f in PEOPLE_FIELDS if hasattr(obj, f)])
 
 
+def _work_changed(project) -> None:
+    # The dashboards (built on top of cycles) recompute the team's, directorate's and trust's
+    # figures after commit; cycles only tells teams, so it never imports them.
+    team_work_changed(project.team)
+
+
 def _set(obj, values: dict, allowed) -> list[str]:
     unknown = set(values) - set(allowed)
     if unknown:
@@ -76,6 +83,7 @@ def project_create(*, team, author, **fields) -> Project:
     _set(project, fields, PROJECT_FIELDS)
     _validate(project)
     project.save()
+    _work_changed(project)
     return project
 
 
@@ -84,6 +92,7 @@ def project_update(*, project, **fields) -> Project:
     if changed:
         _validate(project)
         project.save(update_fields=[*changed, "updated_at"])
+        _work_changed(project)
     return project
 
 
@@ -100,6 +109,7 @@ def progress_score_add(
     )
     _validate(progress)
     progress.save()
+    _work_changed(project)
     return progress
 
 
@@ -148,6 +158,7 @@ def change_idea_add(
     )
     _validate(idea)
     idea.save()
+    _work_changed(project)
     return idea
 
 
@@ -156,9 +167,13 @@ def change_idea_update(*, idea, **fields) -> ChangeIdea:
     if driver is not None and driver.project_id != idea.project_id:
         raise ValidationError("The driver belongs to another project.")
     changed = _set(idea, fields, ("title", "description", "driver", "status"))
+    if "status" in changed:
+        idea.status_changed_at = timezone.now()
+        changed.append("status_changed_at")
     if changed:
         _validate(idea)
         idea.save(update_fields=[*changed, "updated_at"])
+        _work_changed(idea.project)
     return idea
 
 
@@ -188,10 +203,13 @@ def change_idea_spread(*, source, target_project, author) -> ChangeIdea:
         # recorded an Act decision.
         now = timezone.now()
         updated = ChangeIdea.objects.filter(pk=source.pk, status__in=SPREADS_WHEN_COPIED).update(
-            status=ChangeIdea.Status.SPREAD, updated_at=now
+            status=ChangeIdea.Status.SPREAD, status_changed_at=now, updated_at=now
         )
         if updated:
             source.status, source.updated_at = ChangeIdea.Status.SPREAD, now
+            source.status_changed_at = now
+            _work_changed(source.project)
+    _work_changed(target_project)
     return idea
 
 
@@ -236,6 +254,7 @@ def cycle_plan(*, change_idea, author, parent=None, measures=None, **plan) -> PD
         cycle.save()
         if measures:
             cycle_set_measures(cycle=cycle, measures=measures)
+        _work_changed(change_idea.project)
     if change_idea.status in (ChangeIdea.Status.ABANDONED,):
         # Testing an abandoned idea again brings it back into testing.
         change_idea_update(idea=change_idea, status=ChangeIdea.Status.TESTING)
@@ -259,6 +278,7 @@ def _record(cycle, stage, values, allowed, *, check=None) -> PDSACycle:
         changed.append("stage")
     if changed:
         cycle.save(update_fields=[*changed, "updated_at"])
+        _work_changed(cycle.project)
     return cycle
 
 
@@ -347,6 +367,7 @@ def cycle_close(*, cycle) -> PDSACycle:
     cycle.stage = Stage.CLOSED
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["stage", "closed_at", "updated_at"])
+    _work_changed(cycle.project)
     return cycle
 
 
@@ -358,7 +379,9 @@ def review_create(*, project, author, text: str, cycle=None) -> Review:
         raise ValidationError("That cycle belongs to another project.")
     if not text.strip():
         raise ValidationError("Write some feedback before saving the review.")
-    return Review.objects.create(project=project, cycle=cycle, author=author, text=text.strip())
+    review = Review.objects.create(project=project, cycle=cycle, author=author, text=text.strip())
+    _work_changed(project)
+    return review
 
 
 def review_resolve(*, review, user) -> Review:
@@ -369,6 +392,7 @@ def review_resolve(*, review, user) -> Review:
     )
     if updated:
         review.resolved_at, review.resolved_by = now, user
+        _work_changed(review.project)
     else:
         review.refresh_from_db(fields=["resolved_at", "resolved_by"])
     return review

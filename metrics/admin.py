@@ -3,6 +3,7 @@ from django.contrib import admin
 from metrics.models import (
     BaselineChange,
     ChartSnapshot,
+    CoachVisit,
     DashboardSnapshot,
     DataPoint,
     DataPointRevision,
@@ -100,6 +101,15 @@ class DashboardSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["scope", "organisation"]
     search_fields = ["scope"]
     list_select_related = ["organisation"]
+
+
+@admin.register(CoachVisit)
+class CoachVisitAdmin(admin.ModelAdmin):
+    list_display = ["coach", "team", "last_seen_at"]
+    list_filter = ["team__organisation"]
+    search_fields = ["coach__username", "team__name"]
+    list_select_related = ["coach", "team"]
+    raw_id_fields = ["coach", "team"]
 
 
 @admin.register(WorkerCheck)

@@ -19,10 +19,15 @@ from django.utils import timezone
 
 from metrics import periods as P
 from metrics.measures import baseline_freeze, phase_start
-from metrics.models import DataPoint, Measure
-from metrics.recompute import chart_snapshot_compute, measure_changed
+from metrics.models import DashboardSnapshot, DataPoint, Measure
+from metrics.recompute import (
+    chart_snapshot_compute,
+    dashboard_snapshot_compute,
+    dashboards_request,
+    measure_changed,
+)
 from teams.demo import STRUCTURE
-from teams.models import Team, User
+from teams.models import Directorate, Team, User
 
 TEAM_NAMES = {slug: name for rows in STRUCTURE.values() for slug, name, *_ in rows}
 PERIODS = {"week": 104, "month": 24}
@@ -282,3 +287,29 @@ def seed_measures(organisation, report=None) -> list[Measure]:
     if report is not None:
         report.created += len(created)
     return created
+
+
+@transaction.atomic
+def seed_dashboards(organisation, report=None) -> int:
+    """Compute the organisation's, every directorate's and every team's dashboard here and now,
+    through the pipeline's own steps, so the demo opens with its dashboards drawn. Runs after
+    the projects and the measures; returns how many dashboards were computed. (The tasks the
+    requests enqueue at commit find the dashboards fresh and do nothing.)"""
+    dashboards_request(organisation_id=organisation.pk)  # also when the trust has no team
+    for team in Team.objects.filter(organisation=organisation).values("pk", "directorate_id"):
+        dashboards_request(
+            organisation_id=organisation.pk,
+            directorate_id=team["directorate_id"],
+            team_id=team["pk"],
+        )
+    directorates = Directorate.objects.filter(organisation=organisation).values_list(
+        "pk", flat=True
+    )
+    for directorate_id in directorates:  # one without teams still has its (empty) dashboard
+        dashboards_request(organisation_id=organisation.pk, directorate_id=directorate_id)
+    snapshots = list(
+        DashboardSnapshot.objects.filter(organisation=organisation).values_list("pk", flat=True)
+    )
+    for snapshot_id in snapshots:
+        dashboard_snapshot_compute(snapshot_id=snapshot_id)
+    return len(snapshots)

@@ -57,7 +57,7 @@ def import_job_preview(*, job: ImportJob, today) -> Preview:
 def import_job_confirm(*, job: ImportJob) -> ImportJob:
     """Save the previewed rows: at once when few, else by a worker after commit."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEW).update(
-        status=Status.QUEUED, stage="Waiting for a worker"
+        status=Status.QUEUED, stage="Waiting for a worker", queued_at=timezone.now()
     )
     if claimed:
         if job.rows_total > LARGE_IMPORT_ROWS:

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from metrics.models import BaselineChange, ChartSnapshot, Measure, Phase
-from metrics.recompute import measure_changed
+from metrics.recompute import measure_changed, measure_listing_changed
 
 # Changing these changes what the chart shows, so the chart is recomputed.
 CHART_FIELDS = {"chart_type", "frequency", "improvement", "target"}
+# Changing these changes only how dashboards list the measure.
+LISTING_FIELDS = {"name", "team", "is_key", "kind", "unit"}
 
 
 @transaction.atomic
@@ -22,12 +24,14 @@ def measure_create(*, organisation, team=None, user=None, projects=(), **fields)
     if projects:
         measure.projects.set(projects)
     ChartSnapshot.objects.create(measure=measure, status=ChartSnapshot.Status.FRESH)
+    measure_listing_changed(measure)
     return measure
 
 
 @transaction.atomic
 def measure_update(*, measure: Measure, projects=None, **fields) -> Measure:
     changed = [name for name, value in fields.items() if getattr(measure, name) != value]
+    previous_team = measure.team
     for name in changed:
         setattr(measure, name, fields[name])
     if changed:
@@ -36,7 +40,9 @@ def measure_update(*, measure: Measure, projects=None, **fields) -> Measure:
     if projects is not None:
         measure.projects.set(projects)
     if CHART_FIELDS.intersection(changed):
-        measure_changed(measure_id=measure.pk)
+        measure_changed(measure_id=measure.pk)  # its recompute asks for the dashboards
+    elif LISTING_FIELDS.intersection(changed):
+        measure_listing_changed(measure, previous_team=previous_team)
     return measure
 
 

@@ -222,6 +222,13 @@ class ChartSnapshot(models.Model):
     assurance = models.CharField(max_length=20, blank=True)
     latest_period = models.DateField(null=True, blank=True)
     latest_value = models.FloatField(null=True, blank=True)
+    sparkline = models.JSONField(
+        default=list, blank=True, help_text="The last plotted values (None for a gap)."
+    )
+    # When the latest point first showed this kind of special cause; None when it is common
+    # cause. A coach compares it with their last visit to see what is new.
+    special_cause_since = models.DateTimeField(null=True, blank=True)
+    special_cause_type = models.CharField(max_length=20, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     stale_since = models.DateTimeField(null=True, blank=True)
 
@@ -271,6 +278,24 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.get_scope_display()} {self.scope_id} dashboard"
+
+
+class CoachVisit(models.Model):
+    """When a coach last looked at a team's dashboard: signals that appeared after it are new."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_visits"
+    )
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="coach_visits")
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "team"], name="one_visit_per_coach_and_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.coach} saw {self.team} at {self.last_seen_at:%Y-%m-%d %H:%M}"
 
 
 class WorkerCheck(models.Model):
@@ -328,11 +353,18 @@ class ImportJob(models.Model):
     counts = models.JSONField(default=dict, blank=True, help_text="created/corrected/unchanged")
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when confirmed: the sweep re-sends a job left waiting for a worker beyond its grace.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["queued_at"], condition=Q(status="queued"), name="import_queued_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"Import {self.pk} into {self.measure} ({self.status})"

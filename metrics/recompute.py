@@ -6,7 +6,10 @@
    result is stored; the snapshot is fresh only if the data did not move on meanwhile.
 3. It then asks for the team, directorate and organisation dashboards. `dashboards_request`
    coalesces: while a scope is already waiting (dirty), nothing more is enqueued.
-4. `sweep` (beat) re-enqueues whatever stayed stale or dirty: a lost task, a broker outage.
+4. A change to a team's improvement work (cycles.services -> teams.extensions) asks for the
+   same dashboards after commit: `team_work_changed`.
+5. `sweep` (beat) re-enqueues whatever stayed stale or dirty, and imports left waiting for a
+   worker: a lost task, a broker outage.
 """
 
 import datetime as dt
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from metrics import charting
 from metrics.dashboards import dashboard_figures
-from metrics.models import ChartSnapshot, DashboardSnapshot, Measure
+from metrics.models import ChartSnapshot, DashboardSnapshot, ImportJob, Measure
 from qi_portal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ logger = logging.getLogger(__name__)
 DASHBOARD_COALESCE_SECONDS = 2.0
 # The sweep leaves young work alone: its own task is probably on its way.
 SWEEP_GRACE = dt.timedelta(seconds=30)
+# Dashboards draw this many of a chart's latest values as its sparkline.
+SPARKLINE_POINTS = 26
 
 FRESH, STALE, FAILED = (
     ChartSnapshot.Status.FRESH,
@@ -109,10 +114,13 @@ def chart_snapshot_compute(*, measure_id: int) -> str:
         snapshot.error = error
         snapshot.variation, snapshot.assurance = "", ""
         snapshot.latest_period, snapshot.latest_value = _latest(chart.periods, result)
+        now = timezone.now()
         if result is not None:
             snapshot.variation = result["variation"] or ""
             snapshot.assurance = result["assurance"] or ""
-        snapshot.computed_at = timezone.now()
+        snapshot.sparkline = _sparkline(result)
+        _note_special_cause(snapshot, result, now)
+        snapshot.computed_at = now
         if status != STALE:
             snapshot.stale_since = None
         snapshot.save(
@@ -126,6 +134,9 @@ def chart_snapshot_compute(*, measure_id: int) -> str:
                 "assurance",
                 "latest_period",
                 "latest_value",
+                "sparkline",
+                "special_cause_since",
+                "special_cause_type",
                 "computed_at",
                 "stale_since",
             ]
@@ -146,6 +157,55 @@ def _latest(periods, result):
         if point["value"] is not None:
             return period, point["value"]
     return None, None
+
+
+def _sparkline(result) -> list:
+    if not result:
+        return []
+    return [point["value"] for point in result["points"][-SPARKLINE_POINTS:]]
+
+
+def _note_special_cause(snapshot: ChartSnapshot, result, now) -> None:
+    """Keep the time the latest point first showed its kind of special cause, so that a coach
+    sees a signal as new only once: a run that goes on is the same signal, a new kind is not."""
+    kind = ""
+    if result:
+        present = [point for point in result["points"] if point["value"] is not None]
+        if present and present[-1]["special_cause"]:
+            kind = present[-1]["point_type"] or ""
+    if not kind:
+        snapshot.special_cause_since, snapshot.special_cause_type = None, ""
+    elif kind != snapshot.special_cause_type or snapshot.special_cause_since is None:
+        snapshot.special_cause_since, snapshot.special_cause_type = now, kind
+
+
+def team_work_changed(team) -> None:
+    """teams.extensions listener, called inside the transaction that changed a team's projects,
+    change ideas, cycles, scores or reviews: once it commits, ask for the team's, its
+    directorate's and the organisation's dashboards (coalesced like data entry's)."""
+    scopes = {
+        "organisation_id": team.organisation_id,
+        "directorate_id": team.directorate_id,
+        "team_id": team.pk,
+    }
+    transaction.on_commit(lambda: dashboards_request(**scopes))
+
+
+def measure_listing_changed(measure: Measure, *, previous_team=None) -> None:
+    """A measure was created, renamed, moved to another team or made a key measure: once the
+    transaction commits, ask for the dashboards that list it (and, if it moved, that did)."""
+    teams = {team for team in (measure.team, previous_team) if team is not None}
+    organisation_id = measure.organisation_id
+
+    def request():
+        if not teams:  # a trust-wide measure
+            dashboards_request(organisation_id=organisation_id)
+        for team in teams:
+            dashboards_request(
+                organisation_id=organisation_id, directorate_id=team.directorate_id, team_id=team.pk
+            )
+
+    transaction.on_commit(request)
 
 
 def dashboards_request(*, organisation_id: int, directorate_id=None, team_id=None) -> None:
@@ -183,6 +243,9 @@ def dashboard_snapshot_compute(*, snapshot_id: int) -> str:
         return "already fresh"
     requested = snapshot.requested_version
     data = dashboard_figures(scope=snapshot.scope, scope_id=snapshot.scope_id)
+    if data is None:  # its directorate or team was deleted
+        DashboardSnapshot.objects.filter(pk=snapshot_id).delete()
+        return "gone"
     now = timezone.now()
     with transaction.atomic():
         done = DashboardSnapshot.objects.filter(pk=snapshot_id, requested_version=requested)
@@ -206,8 +269,9 @@ def dashboard_snapshot_compute(*, snapshot_id: int) -> str:
 
 
 def sweep(*, now=None) -> dict:
-    """Re-enqueue charts left stale and dashboards left waiting beyond the grace period."""
-    from metrics.tasks import recompute_dashboard, recompute_measure
+    """Re-enqueue charts left stale, dashboards left waiting and imports left queued beyond
+    the grace period. Every task is idempotent, so one that was merely slow does no harm."""
+    from metrics.tasks import import_data, recompute_dashboard, recompute_measure
 
     cutoff = (now or timezone.now()) - SWEEP_GRACE
     measure_ids = list(
@@ -218,12 +282,26 @@ def sweep(*, now=None) -> dict:
     dashboard_ids = list(
         DashboardSnapshot.objects.filter(dirty_since__lt=cutoff).values_list("pk", flat=True)
     )
+    import_ids = list(
+        ImportJob.objects.filter(status=ImportJob.Status.QUEUED, queued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
     for measure_id in measure_ids:
         enqueue_on_commit(recompute_measure, measure_id)
     for snapshot_id in dashboard_ids:
         enqueue_on_commit(recompute_dashboard, snapshot_id)
-    if measure_ids or dashboard_ids:
+    for job_id in import_ids:
+        enqueue_on_commit(import_data, job_id)
+    if measure_ids or dashboard_ids or import_ids:
         logger.info(
-            "Sweep re-enqueued %d charts, %d dashboards", len(measure_ids), len(dashboard_ids)
+            "Sweep re-enqueued %d charts, %d dashboards, %d imports",
+            len(measure_ids),
+            len(dashboard_ids),
+            len(import_ids),
         )
-    return {"charts": len(measure_ids), "dashboards": len(dashboard_ids)}
+    return {
+        "charts": len(measure_ids),
+        "dashboards": len(dashboard_ids),
+        "imports": len(import_ids),
+    }

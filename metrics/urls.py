@@ -1,9 +1,23 @@
 from django.urls import path
 
-from metrics.views import entry, measures, workers
+from metrics.views import dashboards, entry, measures, workers
 
 app_name = "metrics"
 urlpatterns = [
+    # dashboards (metrics/views/dashboards.py)
+    path("dashboard/", dashboards.trust_dashboard, name="dashboard"),
+    path("dashboard/report/", dashboards.board_report, name="board_report"),
+    path(
+        "dashboard/directorates/<int:directorate_id>/",
+        dashboards.directorate_dashboard,
+        name="directorate_dashboard",
+    ),
+    path(
+        "dashboard/status/<str:scope>/<int:scope_id>/",
+        dashboards.dashboard_status,
+        name="dashboard_status",
+    ),
+    path("coaching/dashboard/", dashboards.coach_dashboard, name="coach_dashboard"),
     path("system/workers/", workers.worker_status, name="worker_status"),
     path("system/workers/check/", workers.worker_check, name="worker_check"),
     # measures and the measure page

@@ -12,13 +12,14 @@ def navigation(request):
     access = permissions.access_for(user)
     items = []
     if access.organisation_id is not None:
+        items.append(("Dashboard", reverse("metrics:dashboard")))
         items.append(("Trust overview", reverse("teams:trust")))
         items.append(("Measures", reverse("metrics:trust_measures")))
         items.append(("Learning library", reverse("cycles:library")))
         if access.team_roles:
             items.append(("My teams", reverse("teams:my_teams")))
         if access.is_coach:
-            items.append(("Coaching", reverse("teams:coaching")))
+            items.append(("Coaching", reverse("metrics:coach_dashboard")))
         if access.is_admin:
             items.append(("Organisation", reverse("teams:organisation")))
             items.append(("Background work", reverse("metrics:worker_status")))

@@ -11,9 +11,12 @@ from django.utils.safestring import SafeString
 TeamPanel = Callable[..., tuple[str, dict]]
 # (organisation, report) -> None; adds one app's part of the demo trust, idempotently.
 DemoSeeder = Callable[..., None]
+# (team) -> None; told when a team's improvement work (projects, cycles, scores...) changed.
+TeamWorkListener = Callable[..., None]
 
 _team_panels: list[TeamPanel] = []
 _demo_seeders: list[DemoSeeder] = []
+_team_work_listeners: list[TeamWorkListener] = []
 
 
 def register_team_panel(panel: TeamPanel) -> TeamPanel:
@@ -38,3 +41,16 @@ def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
 
 def demo_seeders() -> list[DemoSeeder]:
     return list(_demo_seeders)
+
+
+def register_team_work_listener(listener: TeamWorkListener) -> TeamWorkListener:
+    if listener not in _team_work_listeners:
+        _team_work_listeners.append(listener)
+    return listener
+
+
+def team_work_changed(team) -> None:
+    """Call inside the transaction that changed the team's improvement work; listeners defer
+    their own work to after commit."""
+    for listener in _team_work_listeners:
+        listener(team)

@@ -34,8 +34,11 @@ def home(request):
         return render(request, "teams/no_organisation.html", status=403)
     if access.is_admin:
         return redirect("teams:organisation")
+    # The dashboards live in metrics; teams names them by URL only (it imports no metrics).
     if access.is_coach:
-        return redirect("teams:coaching")
+        return redirect("metrics:coach_dashboard")
+    if access.is_board:
+        return redirect("metrics:dashboard")
     if access.team_roles:
         if len(access.team_roles) == 1:
             return redirect("teams:team", next(iter(access.team_roles)))

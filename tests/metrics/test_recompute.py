@@ -164,10 +164,10 @@ def test_the_sweep_re_enqueues_what_was_left_behind(
     measure = measure_factory()
     enter(measure, org_world["users"]["member"], mondays)  # its task was "lost"
     recompute.dashboards_request(organisation_id=measure.organisation_id)  # so was this one
-    assert recompute.sweep() == {"charts": 0, "dashboards": 0}, "young work is left alone"
+    assert recompute.sweep() == {"charts": 0, "dashboards": 0, "imports": 0}, "young work waits"
     later = timezone.now() + dt.timedelta(minutes=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert recompute.sweep(now=later) == {"charts": 1, "dashboards": 1}
+        assert recompute.sweep(now=later) == {"charts": 1, "dashboards": 1, "imports": 0}
     assert len(callbacks) == 2
 
 

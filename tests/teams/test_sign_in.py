@@ -46,8 +46,8 @@ def _sign_in(client, username, password):
     [
         ("member", "teams:team"),
         ("lead", "teams:team"),
-        ("coach", "teams:coaching"),
-        ("board", "teams:trust"),
+        ("coach", "metrics:coach_dashboard"),
+        ("board", "metrics:dashboard"),
         ("admin", "teams:organisation"),
     ],
 )
@@ -69,9 +69,9 @@ def test_every_demo_user_signs_in_and_lands_on_their_page(client, db, settings):
         if "QI admin" in role:
             assert final_url == reverse("teams:organisation")
         elif "coach" in role:
-            assert final_url == reverse("teams:coaching")
+            assert final_url == reverse("metrics:coach_dashboard")
         elif "Board" in role:
-            assert final_url == reverse("teams:trust")
+            assert final_url == reverse("metrics:dashboard")
         else:
             assert final_url.startswith("/teams/"), (username, final_url)
         assert "Sign out" in response.content.decode()

@@ -1,0 +1,284 @@
+"""Dashboards: the trust's (the board's home), a directorate's, a team's (a section of the team
+page), the printable board report, and the coach's view of their teams.
+
+Every page reads dashboard snapshots only (docs/dashboards.md), so its number of queries does
+not grow with the trust. A missing snapshot is asked for, never computed here; while one is
+being recomputed the page says "updating" and polls until it is fresh.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from metrics import dashboard_pages as pages
+from metrics.coach_visits import coach_visits_read, coach_visits_record
+from metrics.icons import LEGEND, icon_svg
+from metrics.models import DashboardSnapshot
+from metrics.recompute import dashboards_request
+from teams import permissions
+from teams.models import Directorate, Team
+
+Scope = DashboardSnapshot.Scope
+# The coach's view keeps showing what was new when they opened it, while they sort and it polls.
+COACH_SEEN_SESSION_KEY = "coach_dashboard_seen"
+
+
+def _organisation_or_404(user):
+    if user.organisation_id is None:
+        raise Http404("Your account is not linked to an organisation.")
+    return user.organisation
+
+
+def _snapshot(organisation_id, scope, scope_id):
+    return DashboardSnapshot.objects.filter(
+        organisation_id=organisation_id, scope=scope, scope_id=scope_id
+    ).first()
+
+
+def _snapshot_or_request(organisation_id, scope, scope_id, *, directorate_id=None, team_id=None):
+    """The scope's snapshot; if it has never been computed (nor asked for), ask now. Without a
+    broker the figures are computed in-process at once, so the snapshot is read again."""
+    snapshot = _snapshot(organisation_id, scope, scope_id)
+    if snapshot is not None and (snapshot.computed_at or snapshot.dirty_since):
+        return snapshot
+    dashboards_request(
+        organisation_id=organisation_id, directorate_id=directorate_id, team_id=team_id
+    )
+    return _snapshot(organisation_id, scope, scope_id)
+
+
+def _figures(snapshot, *, icon_size=28) -> dict:
+    data = snapshot.data if snapshot is not None else {}
+    table = pages.activity(data)
+    return {
+        "snapshot": snapshot,
+        "data": data,
+        "state": pages.freshness(snapshot),
+        "measures": pages.measure_rows(data, icon_size=icon_size),
+        "icon_counts": pages.icon_counts(data),
+        "activity": table,
+        "activity_figure": pages.activity_figure(table),
+        "progress": pages.progress(data),
+        "children": [pages.child_row(c) for c in data.get("children") or []],
+        "projects": [pages.project_row(p) for p in data.get("projects") or []],
+        "cycles_by_stage": pages.cycles_by_stage(data),
+        "recent_learning": pages.recent_learning(data),
+    }
+
+
+def _status_url(scope, scope_id):
+    return reverse("metrics:dashboard_status", args=[scope, scope_id])
+
+
+# ---------------------------------------------------------------- trust and directorate
+
+
+@login_required
+@require_GET
+def trust_dashboard(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_view_dashboard(request.user, organisation))
+    snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
+    context = {
+        "organisation": organisation,
+        "scope": Scope.ORGANISATION,
+        "title": organisation.name,
+        "status_url": _status_url(Scope.ORGANISATION, organisation.pk),
+        "measures_heading": "Key measures",
+        "children_heading": "Directorates",
+        **_figures(snapshot),
+    }
+    return render(request, "metrics/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def directorate_dashboard(request, directorate_id):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_view_dashboard(request.user, organisation))
+    snapshot = _snapshot(organisation.pk, Scope.DIRECTORATE, directorate_id)
+    if snapshot is None or not snapshot.data.get("name"):
+        # Only a directorate without figures costs a look at the structure (and a 404 for
+        # another organisation's, which never has a snapshot in this one).
+        directorate = Directorate.objects.filter(
+            pk=directorate_id, organisation_id=organisation.pk
+        ).first()
+        if directorate is None:
+            raise Http404("No such directorate in your organisation.")
+        snapshot = _snapshot_or_request(
+            organisation.pk, Scope.DIRECTORATE, directorate_id, directorate_id=directorate_id
+        )
+        name = directorate.name
+    else:
+        name = snapshot.data["name"]
+    context = {
+        "organisation": organisation,
+        "scope": Scope.DIRECTORATE,
+        "title": name,
+        "status_url": _status_url(Scope.DIRECTORATE, directorate_id),
+        "measures_heading": "Measures of the directorate’s teams",
+        "children_heading": "Teams",
+        **_figures(snapshot),
+    }
+    return render(request, "metrics/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def board_report(request):
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_view_dashboard(request.user, organisation))
+    snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
+    context = {
+        "organisation": organisation,
+        "printed_on": timezone.localdate(),
+        "legend": [
+            {"key": key, "label": label, "description": text, "icon": pages._markup(icon_svg(key))}
+            for key, label, text in LEGEND
+        ],
+        **_figures(snapshot, icon_size=24),
+    }
+    return render(request, "metrics/dashboard_report.html", context)
+
+
+def _scope_in_organisation(organisation_id, scope, scope_id) -> bool:
+    if scope == Scope.ORGANISATION:
+        return scope_id == organisation_id
+    if scope == Scope.DIRECTORATE:
+        return Directorate.objects.filter(pk=scope_id, organisation_id=organisation_id).exists()
+    if scope == Scope.TEAM:
+        return Team.objects.filter(pk=scope_id, organisation_id=organisation_id).exists()
+    return False
+
+
+@login_required
+@require_GET
+def dashboard_status(request, scope, scope_id):
+    """What an "updating" page polls: the same notice while figures are on their way, then a
+    full refresh (htmx HX-Refresh) once they are fresh."""
+    organisation = _organisation_or_404(request.user)
+    permissions.require(permissions.can_view_dashboard(request.user, organisation))
+    snapshot = _snapshot(organisation.pk, scope, scope_id)
+    if snapshot is None and not _scope_in_organisation(organisation.pk, scope, scope_id):
+        raise Http404("No such dashboard in your organisation.")
+    state = pages.freshness(snapshot)
+    if not state["updating"]:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    context = {"state": state, "status_url": _status_url(scope, scope_id)}
+    return render(request, "metrics/_dashboard_status.html", context)
+
+
+# ---------------------------------------------------------------- the team page's section
+
+
+def team_dashboard_panel(request, team):
+    """The team page's dashboard (measures with icons, cycles by stage, recent learning), through
+    teams.extensions. The team page has already checked that the user may view the team."""
+    snapshot = _snapshot_or_request(
+        team.organisation_id,
+        Scope.TEAM,
+        team.pk,
+        directorate_id=team.directorate_id,
+        team_id=team.pk,
+    )
+    if team.pk in permissions.access_for(request.user).coached_team_ids:
+        coach_visits_record(coach=request.user, team_ids=[team.pk])
+    return "metrics/_dashboard_team_panel.html", {
+        "team": team,
+        "status_url": _status_url(Scope.TEAM, team.pk),
+        "can_add": permissions.can_manage_team(request.user, team),
+        **_figures(snapshot, icon_size=28),
+    }
+
+
+# ---------------------------------------------------------------- the coach's teams
+
+
+def _seen_before(request, coach, team_ids):
+    """When the coach last looked at each team before opening this view. Opening the page
+    records a new look; sorting it and its polling do not, and keep the first answer."""
+    opened = "sort" not in request.GET and not request.headers.get("HX-Request")
+    kept = request.session.get(COACH_SEEN_SESSION_KEY)
+    if not opened and kept is not None:
+        return {int(t): pages.parse_when(when) for t, when in kept.items()}
+    seen = coach_visits_read(coach=coach, team_ids=team_ids)
+    if opened:
+        coach_visits_record(coach=coach, team_ids=team_ids, seen=seen)
+        request.session[COACH_SEEN_SESSION_KEY] = {
+            str(t): seen[t].isoformat() if t in seen else None for t in team_ids
+        }
+    return seen
+
+
+@login_required
+@require_GET
+def coach_dashboard(request):
+    _organisation_or_404(request.user)
+    permissions.require(
+        permissions.can_coach(request.user), "Only QI coaches have a coaching view."
+    )
+    user = request.user
+    teams = list(
+        Team.objects.filter(
+            pk__in=permissions.access_for(user).coached_team_ids,
+            organisation_id=user.organisation_id,
+        ).select_related("directorate")
+    )
+    team_ids = [t.pk for t in teams]
+    # One query for every assigned team's figures, however many teams the coach has.
+    snapshots = {
+        s.scope_id: s
+        for s in DashboardSnapshot.objects.filter(
+            organisation_id=user.organisation_id, scope=Scope.TEAM, scope_id__in=team_ids
+        )
+    }
+    missing = [t for t in teams if t.pk not in snapshots]
+    if missing:
+        with transaction.atomic():  # one organisation recompute for them all, after commit
+            for team in missing:
+                dashboards_request(
+                    organisation_id=team.organisation_id,
+                    directorate_id=team.directorate_id,
+                    team_id=team.pk,
+                )
+        snapshots = {
+            s.scope_id: s
+            for s in DashboardSnapshot.objects.filter(
+                organisation_id=user.organisation_id, scope=Scope.TEAM, scope_id__in=team_ids
+            )
+        }
+    seen = _seen_before(request, user, team_ids)
+    rows = [pages.coach_team_row(t, snapshots.get(t.pk), seen.get(t.pk)) for t in teams]
+    updating = any(r["updating"] for r in rows)
+
+    if request.headers.get("HX-Request"):
+        if not updating:
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        state = {"updating": True, "has_figures": True, "computed_at": None}
+        context = {"state": state, "status_url": request.get_full_path()}
+        return render(request, "metrics/_dashboard_status.html", context)
+
+    key = request.GET.get("sort", pages.DEFAULT_COACH_SORT)
+    if key not in pages.COACH_SORTS:
+        key = pages.DEFAULT_COACH_SORT
+    direction = request.GET.get("dir", pages.COACH_SORTS[key][1])
+    if direction not in ("asc", "desc"):
+        direction = pages.COACH_SORTS[key][1]
+    computed = [r["computed_at"] for r in rows if r["computed_at"]]
+    context = {
+        "rows": pages.sort_coach_rows(rows, key, direction),
+        "headers": pages.sort_headers(key, direction),
+        "sort_label": pages.COACH_SORTS[key][0],
+        "direction": direction,
+        "state": {
+            "updating": updating,
+            "has_figures": bool(computed),
+            "computed_at": min(computed) if computed else None,
+        },
+        "status_url": request.get_full_path(),
+    }
+    return render(request, "metrics/dashboard_coach.html", context)
