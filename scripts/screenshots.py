@@ -3,8 +3,9 @@
     .venv/bin/python scripts/screenshots.py
 
 Builds the demo trust in its own SQLite file (var/screenshots.sqlite3), serves it with runserver
-on a free local port, and photographs the team page, the project page and a cycle form in
-headless Chromium (/usr/bin/chromium, or CHROMIUM=/path/to/chromium).
+on a free local port, and photographs the team page, the project page, a cycle form, the board
+dashboard, a measure page and the coach dashboard in headless Chromium (/usr/bin/chromium,
+or CHROMIUM=/path/to/chromium).
 """
 
 import os
@@ -22,6 +23,15 @@ OUT = ROOT / "docs" / "screenshots"
 DATABASE = ROOT / "var" / "screenshots.sqlite3"
 PASSWORD = os.environ.get("DEMO_PASSWORD", "improve-2025")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -50,13 +60,9 @@ def _wait_for(url, timeout=30):
 def _shoot(base):
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Username").fill("lead.willow")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_label("Password").press("Enter")
-        page.wait_for_load_state("networkidle")
+        _sign_in(page, base, "lead.willow")
         page.screenshot(path=OUT / "team-page.png", full_page=True)
 
         page.get_by_role("link", name="Fewer violent incidents on Willow Ward").first.click()
@@ -69,7 +75,26 @@ def _shoot(base):
         page.get_by_role("link", name="Record Act").click()
         page.wait_for_load_state("networkidle")
         page.screenshot(path=OUT / "cycle-form.png", full_page=True)
+
+        _sign_in(page, base, "board.chair")
+        page.screenshot(path=OUT / "board-dashboard.png", full_page=True)
+        page.locator("table a[href^='/measures/']").first.click()
+        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT / "measure-page.png", full_page=True)
+
+        _sign_in(page, base, "coach.amara")
+        page.screenshot(path=OUT / "coach-dashboard.png", full_page=True)
         browser.close()
+
+
+def _sign_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_load_state("networkidle")
 
 
 def main():
