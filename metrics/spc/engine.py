@@ -11,10 +11,12 @@ it is always false there.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from . import classify
 from .limits import phase_limits
 from .result import SpcPhase, SpcResult
-from .rules import phase_rules
+from .rules import phase_flags
 from .runs import runs_stats, summarise
 from .validation import RATE_CHARTS, Inputs, validate
 
@@ -47,45 +49,79 @@ def plotted_values(inputs: Inputs) -> list:
             for a, d in zip(inputs.numerators, inputs.denominators, strict=True)]
 
 
+class _Phase(NamedTuple):
+    """One analysed phase: its length, centre, limits (numbers, lists or None) and flags."""
+
+    length: int
+    centre: float | None
+    ucl: object
+    lcl: object
+    nucl: object
+    nlcl: object
+    flags: tuple | None  # phase_flags(): None when no point is a special cause
+
+
 def analyse_inputs(inputs: Inputs) -> SpcResult:
     """The pure-Python path for validated input."""
     chart = inputs.chart
     nums, dens = inputs.numerators, inputs.denominators
     ys = plotted_values(inputs)
-    centre, ucl, lcl, nucl, nlcl = [], [], [], [], []
-    outside, shift, trend, two, direction = [], [], [], [], []
-    phases = []
+    n = len(ys)
+    parts, phases = [], []
     for s, e in inputs.bounds:
-        seg = ys if len(inputs.bounds) == 1 else ys[s:e]
-        L = e - s
-        base = inputs.freeze if (inputs.freeze and s == 0) else L
+        whole = s == 0 and e == n
+        seg = ys if whole else ys[s:e]
+        base = inputs.freeze if (inputs.freeze and s == 0) else e - s
         c, u, lo, nu, nl, k = phase_limits(
-            chart, seg, nums[s:e] if dens else None, dens[s:e] if dens else None, base,
-            inputs.screen)
+            chart, seg, None if dens is None else nums if whole else nums[s:e],
+            None if dens is None else dens if whole else dens[s:e], base, inputs.screen)
         n_useful, longest, crossings = runs_stats(seg, c)
         lmax, cmin, signal = summarise(n_useful, longest, crossings)
         phases.append(SpcPhase(s, e, c, n_useful, longest, lmax, crossings, cmin, signal,
                                chart != "run" and k < TRIAL_BELOW))
-        if chart == "run":
-            flags = [False] * L
-            o = sh = t = tw = flags
-            d = [0] * L
-        else:
-            o, sh, t, tw, d = phase_rules(seg, c, u, lo, nu, nl)
-        if not isinstance(u, list):
-            u, lo, nu, nl = [u] * L, [lo] * L, [nu] * L, [nl] * L
-        centre += [c] * L
-        for column, part in ((ucl, u), (lcl, lo), (nucl, nu), (nlcl, nl), (outside, o),
-                             (shift, sh), (trend, t), (two, tw), (direction, d)):
-            column += part
-    special = [a or b or c or d for a, b, c, d in zip(outside, shift, trend, two, strict=True)]
-    types = classify.point_types(ys, special, direction, inputs.improvement)
+        flags = (None if chart == "run" or c is None
+                 else phase_flags(seg, c, u, lo, nu, nl, longest))
+        parts.append(_Phase(e - s, c, u, lo, nu, nl, flags))
+
+    centre = _column([(p.centre, p.length) for p in parts])
+    ucl, lcl, nucl, nlcl = (_column([(p[i], p.length) for p in parts]) for i in range(2, 6))
     j = classify.last_present(ys)
+    if all(p.flags is None for p in parts):
+        # No special cause anywhere (the usual case): shared all-False columns.
+        outside = shift = trend = two = special = (False,) * n
+        if None not in ys:
+            types = ("common_cause",) * n
+        else:
+            types = tuple(None if y is None else "common_cause" for y in ys)
+        last_direction = 0
+    else:
+        columns = [[], [], [], [], []]  # outside, shift, trend, two, direction
+        for p in parts:
+            flags = p.flags or ([False] * p.length,) * 4 + ([0] * p.length,)
+            for column, part in zip(columns, flags, strict=True):
+                column += part
+        outside, shift, trend, two, direction = columns
+        special = tuple([a or b or c or d
+                         for a, b, c, d in zip(outside, shift, trend, two, strict=True)])
+        types = tuple(classify.point_types(ys, special, direction, inputs.improvement))
+        outside, shift, trend, two = tuple(outside), tuple(shift), tuple(trend), tuple(two)
+        last_direction = 0 if j is None else direction[j]
     if j is None:
         variation = assurance = None
     else:
-        variation = classify.variation(chart, types[j], direction[j])
+        variation = classify.variation(chart, types[j], last_direction)
         assurance = classify.assurance(chart, inputs.improvement, inputs.target, ucl[j], lcl[j])
-    return SpcResult(chart, tuple(ys), tuple(centre), tuple(ucl), tuple(lcl), tuple(nucl),
-                     tuple(nlcl), tuple(outside), tuple(shift), tuple(trend), tuple(two),
-                     tuple(special), tuple(types), tuple(phases), variation, assurance)
+    return SpcResult(chart, tuple(ys), centre, ucl, lcl, nucl, nlcl, outside, shift, trend,
+                     two, special, types, tuple(phases), variation, assurance)
+
+
+def _column(parts: list) -> tuple:
+    """One per-point column from (value, phase length) pairs; a value is a number or None
+    (constant over the phase) or a per-point list."""
+    if len(parts) == 1:
+        value, length = parts[0]
+        return tuple(value) if isinstance(value, list) else (value,) * length
+    out = []
+    for value, length in parts:
+        out += value if isinstance(value, list) else [value] * length
+    return tuple(out)

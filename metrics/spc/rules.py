@@ -16,10 +16,13 @@ does), the others their side of the centre line. Rules apply within a phase only
 
 from __future__ import annotations
 
+from operator import gt, lt
+
 import numpy as np
 
 SHIFT_POINTS = 7
 TREND_RISES = 6
+_RISES = b"\x01" * TREND_RISES  # in bytes(map(lt, ys, ys[1:])): 6 consecutive rises
 
 
 def _long_runs(codes: list, min_len: int) -> list | None:
@@ -40,6 +43,41 @@ def _long_runs(codes: list, min_len: int) -> list | None:
             run = 1
             prev = c
     return out
+
+
+def phase_flags(ys, centre, ucl, lcl, nucl, nlcl, longest_run: int):
+    """Rules for one phase with a centre line: (outside, shift, trend, two_of_three,
+    direction) lists, or None when no point is a special cause.
+
+    ``longest_run`` is the phase's Anhøj longest run. Most phases have no special cause, so
+    a few C-level checks first rule that out where they can (:func:`_may_fire`) before the
+    point-by-point rules run.
+    """
+    if not _may_fire(ys, ucl, lcl, nucl, nlcl, longest_run):
+        return None
+    flags = phase_rules(ys, centre, ucl, lcl, nucl, nlcl)
+    return flags if any(map(any, flags[:4])) else None
+
+
+def _may_fire(ys, ucl, lcl, nucl, nlcl, longest_run: int) -> bool:
+    """False only when no rule can flag any point; True when unsure (gaps, varying limits).
+
+    - shift: a run of 7 points on one side is also a run of the Anhøj analysis, which skips
+      points on the line, so its longest run is at least as long;
+    - trend: 6 rises in a row show as 6 consecutive 1s in bytes(map(lt, ys, ys[1:]));
+    - outside and two of three: nothing beyond the near limits (lcl ≤ near lcl ≤ near ucl
+      ≤ ucl) means neither; two of three needs two points beyond them.
+    """
+    if None in ys or isinstance(ucl, list) or longest_run >= SHIFT_POINTS:
+        return True
+    if ucl is not None and ys:
+        low, high = min(ys), max(ys)
+        if low < lcl or high > ucl:
+            return True
+        if (low < nlcl or high > nucl) and sum(1 for y in ys if y < nlcl or y > nucl) >= 2:
+            return True
+    nxt = ys[1:]
+    return _RISES in bytes(map(lt, ys, nxt)) or _RISES in bytes(map(gt, ys, nxt))
 
 
 def phase_rules(ys, centre, ucl, lcl, nucl, nlcl):

@@ -2,8 +2,10 @@
 
 ``analyse_rows`` takes validated inputs that share chart, length, phase bounds, freeze and
 screening (improvement and target may differ) and stacks them into (rows × points) arrays
-with NaN for missing. It performs the same floating-point operations as the pure-Python path
-in :mod:`metrics.spc.engine`, so each result is identical to ``analyse`` on that series.
+with NaN for missing. Centres come from the same function as the pure-Python path
+(:func:`metrics.spc.limits.centre_line`, row by row); everything else performs the same
+floating-point operations as :mod:`metrics.spc.engine`, so each result is identical to
+``analyse`` on that series.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import classify
-from .limits import phase_limits_2d
+from .limits import phase_limits_2d, row_centres
 from .result import SpcPhase, SpcResult
 from .rules import phase_rules_2d
 from .runs import runs_stats_2d, summarise
@@ -40,17 +42,36 @@ def _scalars(a) -> list:
     return [None if v != v else v for v in a.tolist()]
 
 
-def _spread(per_phase: list, lengths: list, r: int) -> tuple:
-    """A row's per-phase constants repeated over each phase's points."""
-    if len(lengths) == 1:
-        return (per_phase[0][r],) * lengths[0]
-    out = []
-    for values, L in zip(per_phase, lengths, strict=True):
-        out += [values[r]] * L
-    return tuple(out)
+class _Columns:
+    """Per-point columns of every row, built from per-phase constants or per-point arrays.
+
+    ``constant(key)`` gives one row's column from values that are constant over each phase
+    (centre, and the limits of run/xmr/c charts); a single phase — the usual case — is one
+    tuple repetition.
+    """
+
+    def __init__(self, lengths: list):
+        self.lengths = lengths
+        self.per_phase: dict[str, list] = {}
+
+    def add_phase(self, key: str, values: list) -> None:
+        self.per_phase.setdefault(key, []).append(values)
+
+    def rows(self, key: str, R: int) -> list:
+        phases, lengths = self.per_phase[key], self.lengths
+        if len(lengths) == 1:
+            L = lengths[0]
+            return [(v,) * L for v in phases[0]]
+        out = []
+        for r in range(R):
+            row = ()
+            for values, L in zip(phases, lengths, strict=True):
+                row += (values[r],) * L
+            out.append(row)
+        return out
 
 
-LIMIT_KEYS = ("centre", "ucl", "lcl", "nucl", "nlcl")
+LIMIT_KEYS = ("ucl", "lcl", "nucl", "nlcl")
 FLAG_KEYS = ("outside", "shift", "trend", "two")
 
 
@@ -60,31 +81,35 @@ def analyse_rows(batch: list[Inputs]) -> list[SpcResult]:
     rate = chart in RATE_CHARTS
     R = len(batch)
     n = len(first.numerators)
-    N = _stack([b.numerators for b in batch], R, n)
+    num_rows = [b.numerators for b in batch]
+    N = _stack(num_rows, R, n)
     if rate:
-        D = _stack([b.denominators for b in batch], R, n)
+        den_rows = [b.denominators for b in batch]
+        D = _stack(den_rows, R, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             Y = N / D
-        cols = {k: np.empty((R, n)) for k in LIMIT_KEYS[1:]}
+        ys_rows = _lists(Y)
+        per_point = {k: np.empty((R, n)) for k in LIMIT_KEYS}
     else:
-        D = None
+        num_rows = den_rows = D = None
         Y = N
-    constants = {k: [] for k in LIMIT_KEYS}  # per phase, per row (None for NaN)
+        ys_rows = [b.numerators for b in batch]
+    lengths = [e - s for s, e in bounds]
+    columns = _Columns(lengths)
     flags = {k: np.zeros((R, n), dtype=bool) for k in FLAG_KEYS}
     direction = np.zeros((R, n), dtype=np.int8)
     phase_stats = []
     for s, e in bounds:
-        L = e - s
-        base = freeze if (freeze and s == 0) else L
+        base = freeze if (freeze and s == 0) else e - s
         Ys = Y[:, s:e]
-        c, u, lo, nu, nl, k = phase_limits_2d(
-            chart, Ys, N[:, s:e] if rate else None, D[:, s:e] if rate else None, base, screen)
-        constants["centre"].append(_scalars(c))
-        for key, a in zip(LIMIT_KEYS[1:], (u, lo, nu, nl), strict=True):
+        c, k = row_centres(chart, ys_rows, num_rows, den_rows, s, s + base)
+        u, lo, nu, nl = phase_limits_2d(chart, Ys, D[:, s:e] if rate else None, base, screen, c)
+        columns.add_phase("centre", _scalars(c))
+        for key, a in zip(LIMIT_KEYS, (u, lo, nu, nl), strict=True):
             if rate:
-                cols[key][:, s:e] = a
+                per_point[key][:, s:e] = a
             else:
-                constants[key].append(_scalars(a))
+                columns.add_phase(key, _scalars(a))
         with np.errstate(invalid="ignore"):
             side = np.nan_to_num(np.sign(Ys - c[:, None]), nan=0.0).astype(np.int8)
         n_useful, longest, crossings = runs_stats_2d(side)
@@ -105,35 +130,35 @@ def analyse_rows(batch: list[Inputs]) -> list[SpcResult]:
     has = present.any(axis=1).tolist()
     last = (n - 1 - np.argmax(present[:, ::-1], axis=1)).tolist() if n else [0] * R
     last_dir = direction[np.arange(R), last].tolist() if n else [0] * R
-    plain = (~special.any(axis=1) & present.all(axis=1)).tolist()
-    lengths = [e - s for s, e in bounds]
+
+    # Python objects for the results. Most rows have no missing point and no special cause:
+    # they share one all-False tuple and one all-"common_cause" tuple.
+    values = [tuple(row) for row in ys_rows]
+    centre = columns.rows("centre", R)
     if rate:
-        values = _lists(Y)
-        per_point = [_lists(cols[k]) for k in LIMIT_KEYS[1:]]
+        limits = [[tuple(row) for row in _lists(per_point[k])] for k in LIMIT_KEYS]
     else:
-        values = [b.numerators for b in batch]
+        limits = [columns.rows(k, R) for k in LIMIT_KEYS]
+    plain = ~special.any(axis=1) & present.all(axis=1)
     no_flags = (False,) * n
     common = ("common_cause",) * n
-    flagged = np.flatnonzero(~np.array(plain, dtype=bool)).tolist() if R else []
-    flag_rows = {key: dict(zip(flagged, flags[key][flagged].tolist(), strict=True))
-                 for key in FLAG_KEYS}
-    special_rows = dict(zip(flagged, special[flagged].tolist(), strict=True))
-    type_rows = dict(zip(flagged, _TYPE_NAMES[code[flagged]].tolist(), strict=True))
+    flagged = np.flatnonzero(~plain).tolist() if R else []
+    flag_rows = {i: [] for i in flagged}
+    for a in (*(flags[k] for k in FLAG_KEYS), special):
+        for i, row in zip(flagged, a[flagged].tolist(), strict=True):
+            flag_rows[i].append(tuple(row))
+    for i, row in zip(flagged, _TYPE_NAMES[code[flagged]].tolist(), strict=True):
+        flag_rows[i].append(tuple(row))
     phases_by_row = _phases(chart, phase_stats, R)
     results = []
     for r, b in enumerate(batch):
-        centre = _spread(constants["centre"], lengths, r)
-        if rate:
-            ucl, lcl, nucl, nlcl = (tuple(p[r]) for p in per_point)
-        else:
-            ucl, lcl, nucl, nlcl = (_spread(constants[k], lengths, r) for k in LIMIT_KEYS[1:])
-        if plain[r]:
+        ucl, lcl, nucl, nlcl = limits[0][r], limits[1][r], limits[2][r], limits[3][r]
+        row_flags = flag_rows.get(r)
+        if row_flags is None:
             outside = shift = trend = two = special_r = no_flags
             types = common
         else:
-            outside, shift, trend, two = (tuple(flag_rows[k][r]) for k in FLAG_KEYS)
-            special_r = tuple(special_rows[r])
-            types = tuple(type_rows[r])
+            outside, shift, trend, two, special_r, types = row_flags
         if has[r]:
             j = last[r]
             variation = classify.variation(chart, types[j], last_dir[r])
@@ -141,7 +166,7 @@ def analyse_rows(batch: list[Inputs]) -> list[SpcResult]:
         else:
             variation = assurance = None
         results.append(SpcResult(
-            chart, tuple(values[r]), centre, ucl, lcl, nucl, nlcl, outside, shift, trend, two,
+            chart, values[r], centre[r], ucl, lcl, nucl, nlcl, outside, shift, trend, two,
             special_r, types, phases_by_row[r], variation, assurance))
     return results
 
@@ -164,4 +189,6 @@ def _phases(chart: str, phase_stats: list, R: int) -> list:
             row.append(SpcPhase(s, e, centre, nu[r], lg[r], lmax, cr[r], cmin, signal,
                                 trial[r]))
         per_phase.append(row)
-    return [tuple(p[r] for p in per_phase) for r in range(R)]
+    if len(per_phase) == 1:
+        return [(p,) for p in per_phase[0]]
+    return list(zip(*per_phase, strict=True))

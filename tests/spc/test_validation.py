@@ -75,3 +75,14 @@ def test_analyse_many_reports_the_bad_series():
         analyse_many([{"chart": "xmr"}])
     with pytest.raises(ValueError, match="unknown argument"):
         analyse_many([{"values": [1], "colour": "red"}])
+
+
+def test_nan_among_whole_numbers_is_a_missing_point():
+    # A list mixing ints and a float NaN once raised TypeError (None compared in min()).
+    res = analyse([1.5, float("nan"), 2]).to_dict()
+    assert [p["value"] for p in res["points"]] == [1.5, None, 2.0]
+
+
+def test_float_subclasses_are_plain_floats_in_the_result():
+    res = analyse([np.float64(1.5), 2.5, np.float64(3.5)])
+    assert [type(v) for v in res.values] == [float, float, float]
