@@ -7,12 +7,13 @@ class MetricsConfig(AppConfig):
 
     def ready(self):
         # teams must not import metrics: metrics plugs its parts into the team page and the demo.
-        from metrics import demo, recompute
+        from metrics import demo, large_demo, recompute
         from metrics.views.dashboards import team_dashboard_panel
         from teams import extensions
 
         extensions.register_team_panel(team_dashboard_panel)  # replaces the measures list
         extensions.register_demo_seeder(demo.seed_measures)
         extensions.register_demo_seeder(demo.seed_dashboards)
+        extensions.register_large_demo_seeder(large_demo.seed_large)
         # Every change to a team's projects and cycles recomputes the dashboards that show it.
         extensions.register_team_work_listener(recompute.team_work_changed)

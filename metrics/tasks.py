@@ -45,3 +45,11 @@ def import_data(job_id: int) -> str:
     from metrics.import_jobs import import_job_run  # local: keeps this addition one block
 
     return import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def recompute_chunk(measure_ids: list[int], force: bool = False) -> dict:
+    """A chunk of a bulk recompute (metrics.bulk_recompute.recompute_all with workers)."""
+    from metrics.bulk_recompute import recompute_chunk as run  # local: keeps this one block
+
+    return run(measure_ids, force=force)

@@ -11,12 +11,15 @@ from django.utils.safestring import SafeString
 TeamPanel = Callable[..., tuple[str, dict]]
 # (organisation, report) -> None; adds one app's part of the demo trust, idempotently.
 DemoSeeder = Callable[..., None]
+# (teams=..., weeks=..., slug=..., stdout=...) -> report; builds the large trust (issue 7).
+LargeDemoSeeder = Callable[..., object]
 # (team) -> None; told when a team's improvement work (projects, cycles, scores...) changed.
 TeamWorkListener = Callable[..., None]
 
 _team_panels: list[TeamPanel] = []
 _demo_seeders: list[DemoSeeder] = []
 _team_work_listeners: list[TeamWorkListener] = []
+_large_demo_seeder: list[LargeDemoSeeder] = []
 
 
 def register_team_panel(panel: TeamPanel) -> TeamPanel:
@@ -41,6 +44,17 @@ def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
 
 def demo_seeders() -> list[DemoSeeder]:
     return list(_demo_seeders)
+
+
+def register_large_demo_seeder(seeder: LargeDemoSeeder) -> LargeDemoSeeder:
+    """The top app (metrics, which knows cycles and teams) builds the large trust; the last
+    registration wins."""
+    _large_demo_seeder[:] = [seeder]
+    return seeder
+
+
+def large_demo_seeder() -> LargeDemoSeeder | None:
+    return _large_demo_seeder[0] if _large_demo_seeder else None
 
 
 def register_team_work_listener(listener: TeamWorkListener) -> TeamWorkListener:
