@@ -3,26 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from teams import extensions, permissions, selectors, services
+from teams.access import organisation_or_404, team_or_404
 from teams.forms import DirectorateForm, MembershipForm, TeamForm
 from teams.models import Membership
-
-
-def _team_or_404(user, team_id):
-    team = selectors.team_for_user_or_none(user, team_id)
-    if team is None:
-        raise Http404("No such team in your organisation.")
-    return team
-
-
-def _organisation_or_404(user):
-    if user.organisation_id is None:
-        raise Http404("Your account is not linked to an organisation.")
-    return user.organisation
 
 
 @login_required
@@ -48,7 +35,7 @@ def home(request):
 
 @login_required
 def trust(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     directorates = selectors.directorates_with_teams(organisation.pk)
     return render(
@@ -60,13 +47,13 @@ def trust(request):
 
 @login_required
 def my_teams(request):
-    _organisation_or_404(request.user)
+    organisation_or_404(request.user)
     return render(request, "teams/my_teams.html", {"teams": selectors.teams_of_user(request.user)})
 
 
 @login_required
 def team_detail(request, team_id):
-    team = _team_or_404(request.user, team_id)
+    team = team_or_404(request.user, team_id)
     permissions.require(permissions.can_view_organisation(request.user, team))
     return _render_team(request, team)
 
@@ -96,7 +83,7 @@ def _render_team(request, team, *, membership_form=None, status=200):
 @login_required
 @require_POST
 def membership_add(request, team_id):
-    team = _team_or_404(request.user, team_id)
+    team = team_or_404(request.user, team_id)
     permissions.require(permissions.can_manage_team(request.user, team))
     form = MembershipForm(request.POST, candidates=selectors.candidates_for_team(team))
     if form.is_valid():
@@ -111,7 +98,7 @@ def membership_add(request, team_id):
 @login_required
 @require_POST
 def membership_remove(request, team_id, membership_id):
-    team = _team_or_404(request.user, team_id)
+    team = team_or_404(request.user, team_id)
     permissions.require(permissions.can_manage_team(request.user, team))
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_id, team=team
@@ -123,7 +110,7 @@ def membership_remove(request, team_id, membership_id):
 
 @login_required
 def coaching(request):
-    _organisation_or_404(request.user)
+    organisation_or_404(request.user)
     permissions.require(
         permissions.can_coach(request.user), "Only QI coaches have a coaching view."
     )
@@ -132,7 +119,7 @@ def coaching(request):
 
 @login_required
 def organisation(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_manage_organisation(request.user, organisation))
     return _render_organisation(request, organisation)
 
@@ -157,7 +144,7 @@ def _render_organisation(
 @login_required
 @require_POST
 def directorate_add(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_manage_organisation(request.user, organisation))
     form = DirectorateForm(request.POST)
     if form.is_valid():
@@ -176,7 +163,7 @@ def directorate_add(request):
 @login_required
 @require_POST
 def team_add(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_manage_organisation(request.user, organisation))
     form = TeamForm(request.POST, organisation=organisation)
     if form.is_valid():

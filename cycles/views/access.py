@@ -5,19 +5,13 @@ from django.http import Http404
 
 from cycles import selectors
 from teams import permissions
-from teams.selectors import team_for_user_or_none
+from teams.access import team_or_404  # noqa: F401  (re-exported for the cycles views)
 
 
 def _or_404(obj, what):
     if obj is None:
         raise Http404(f"No such {what} in your organisation.")
     return obj
-
-
-def team_or_404(user, team_id):
-    team = _or_404(team_for_user_or_none(user, team_id), "team")
-    permissions.require(permissions.can_view_organisation(user, team))
-    return team
 
 
 def project_or_404(user, project_id):

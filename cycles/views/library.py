@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,15 +12,14 @@ from cycles import selectors, services
 from cycles.forms import LibraryFilterForm, SpreadForm
 from cycles.views import access
 from teams import permissions
+from teams.access import organisation_or_404
 from teams.models import Directorate
 
 
 @login_required
 def library(request):
     user = request.user
-    if user.organisation_id is None:
-        raise Http404("Your account is not linked to an organisation.")
-    permissions.require(permissions.can_view_organisation(user, user.organisation))
+    permissions.require(permissions.can_view_organisation(user, organisation_or_404(user)))
     directorates = Directorate.objects.filter(organisation_id=user.organisation_id)
     form = LibraryFilterForm(
         request.GET or None,

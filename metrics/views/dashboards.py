@@ -20,17 +20,12 @@ from metrics.icons import LEGEND, icon_svg
 from metrics.models import DashboardSnapshot
 from metrics.recompute import dashboards_request
 from teams import permissions
+from teams.access import organisation_or_404
 from teams.models import Directorate, Team
 
 Scope = DashboardSnapshot.Scope
 # The coach's view keeps showing what was new when they opened it, while they sort and it polls.
 COACH_SEEN_SESSION_KEY = "coach_dashboard_seen"
-
-
-def _organisation_or_404(user):
-    if user.organisation_id is None:
-        raise Http404("Your account is not linked to an organisation.")
-    return user.organisation
 
 
 def _snapshot(organisation_id, scope, scope_id):
@@ -80,7 +75,7 @@ def _status_url(scope, scope_id):
 @login_required
 @require_GET
 def trust_dashboard(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
     context = {
@@ -98,7 +93,7 @@ def trust_dashboard(request):
 @login_required
 @require_GET
 def directorate_dashboard(request, directorate_id):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     snapshot = _snapshot(organisation.pk, Scope.DIRECTORATE, directorate_id)
     if snapshot is None or not snapshot.data.get("name"):
@@ -130,7 +125,7 @@ def directorate_dashboard(request, directorate_id):
 @login_required
 @require_GET
 def board_report(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
     context = {
@@ -160,7 +155,7 @@ def _scope_in_organisation(organisation_id, scope, scope_id) -> bool:
 def dashboard_status(request, scope, scope_id):
     """What an "updating" page polls: the same notice while figures are on their way, then a
     full refresh (htmx HX-Refresh) once they are fresh."""
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     snapshot = _snapshot(organisation.pk, scope, scope_id)
     if snapshot is None and not _scope_in_organisation(organisation.pk, scope, scope_id):
@@ -217,7 +212,7 @@ def _seen_before(request, coach, team_ids):
 @login_required
 @require_GET
 def coach_dashboard(request):
-    _organisation_or_404(request.user)
+    organisation_or_404(request.user)
     permissions.require(
         permissions.can_coach(request.user), "Only QI coaches have a coaching view."
     )

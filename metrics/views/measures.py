@@ -19,7 +19,7 @@ from metrics import measure_chart, measures, selectors
 from metrics.forms import FreezeForm, MeasureForm, PhaseRemoveForm, PhaseStartForm
 from metrics.models import Phase
 from teams import permissions
-from teams.selectors import team_for_user_or_none
+from teams.access import organisation_or_404, team_or_404
 
 
 def _measure_or_404(user, measure_id):
@@ -30,26 +30,13 @@ def _measure_or_404(user, measure_id):
     return measure
 
 
-def _team_or_404(user, team_id):
-    team = team_for_user_or_none(user, team_id)
-    if team is None:
-        raise Http404("No such team in your organisation.")
-    return team
-
-
-def _organisation_or_404(user):
-    if user.organisation_id is None:
-        raise Http404("Your account is not linked to an organisation.")
-    return user.organisation
-
-
 # ---------------------------------------------------------------- lists
 
 
 @login_required
 @require_GET
 def team_measures(request, team_id):
-    team = _team_or_404(request.user, team_id)
+    team = team_or_404(request.user, team_id)
     permissions.require(permissions.can_view_organisation(request.user, team))
     return render(
         request,
@@ -65,7 +52,7 @@ def team_measures(request, team_id):
 @login_required
 @require_GET
 def trust_measures(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_organisation(request.user, organisation))
     own = selectors.trust_wide_measures(organisation.pk)
     key = selectors.key_measures_of_teams(organisation.pk)
@@ -107,7 +94,7 @@ def _save_measure(request, form, save):
 
 @login_required
 def measure_create(request, team_id):
-    team = _team_or_404(request.user, team_id)
+    team = team_or_404(request.user, team_id)
     permissions.require(
         permissions.can_manage_team(request.user, team),
         "Only the team’s lead or a QI admin can add measures.",
@@ -117,7 +104,7 @@ def measure_create(request, team_id):
 
 @login_required
 def trust_measure_create(request):
-    organisation = _organisation_or_404(request.user)
+    organisation = organisation_or_404(request.user)
     permissions.require(
         permissions.can_manage_organisation(request.user, organisation),
         "Only QI admins can add trust-wide measures.",

@@ -1,19 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from metrics import worker_checks
 from metrics.models import WorkerCheck
 from teams import permissions
+from teams.access import organisation_or_404
 
 
 def _require_admin(user):
-    if user.organisation_id is None:
-        raise Http404("Your account is not linked to an organisation.")
     permissions.require(
-        permissions.can_manage_organisation(user, user.organisation),
+        permissions.can_manage_organisation(user, organisation_or_404(user)),
         "Only QI admins can see the background workers.",
     )
 
