@@ -91,20 +91,20 @@ def _load(measure_ids) -> tuple[list[dict], dict[int, charting.ChartInput]]:
 def _compute(charts: dict[int, charting.ChartInput]) -> dict[int, tuple[dict | None, str]]:
     """Every chart's (result, error), as `charting.compute` gives it, through `analyse_many`."""
     out: dict[int, tuple[dict | None, str]] = {}
-    todo = []
+    to_compute = []
     for measure_id, chart in charts.items():
         if not chart.periods:
             out[measure_id] = charting.compute(chart)  # "No data yet"
         else:
-            todo.append(measure_id)
+            to_compute.append(measure_id)
     try:
-        results = analyse_many([charts[i].kwargs for i in todo])
+        results = analyse_many([charts[i].kwargs for i in to_compute])
     except ValueError:
         # A series the engine refuses fails the whole batch: find it one by one (rare).
-        for measure_id in todo:
+        for measure_id in to_compute:
             out[measure_id] = charting.compute(charts[measure_id])
         return out
-    for measure_id, result in zip(todo, results, strict=True):
+    for measure_id, result in zip(to_compute, results, strict=True):
         out[measure_id] = (result.to_dict(), "")
     return out
 
