@@ -1,8 +1,10 @@
 """The chart part of the measure page, read from the stored snapshot (never recomputed here):
 the Plotly figure, the signals in words, the text alternative and the Making Data Count icons.
 
-The figure goes to the browser as JSON through Django's ``json_script`` (which escapes <, >
-and &), and every user string in it was already escaped for Plotly by ``build_figure``.
+The figure goes to the browser as JSON in a ``<script type="application/json">`` element, escaped
+as Django's ``json_script`` escapes it (<, > and & as \\u003C, \\u003E, \\u0026), and every user
+string in it was already escaped for Plotly by ``build_figure``. The escaped JSON text is what
+the cache keeps, so a request neither re-serialises the figure nor unpickles it as objects.
 """
 
 import hashlib
@@ -10,6 +12,7 @@ import json
 import logging
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from metrics.chart_text import text_alternative
@@ -26,6 +29,8 @@ except ImportError:  # pragma: no cover - redis is installed with the app
     RedisError = OSError
 CACHE_ERRORS = (RedisError, ConnectionError, OSError)
 CACHE_SECONDS = 24 * 3600
+# django.utils.html.json_script's escapes: no "</script>" or markup can appear in the JSON text.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
 
 
@@ -68,7 +73,12 @@ def _fingerprint(measure, snapshot, markers) -> str:
         snapshot.computed_at.isoformat() if snapshot.computed_at else None,
         markers,
     )
-    return "measure-chart:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "measure-chart:v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def figure_json(figure: dict) -> str:
+    """The figure as json_script writes it: JSON with <, > and & escaped, safe in a <script>."""
+    return json.dumps(figure, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
 
 
 def _draw(measure, result, periods, markers) -> dict:
@@ -78,11 +88,9 @@ def _draw(measure, result, periods, markers) -> dict:
     plotly_json = json.loads(figure.to_json())  # to_json handles Plotly's own types
     variation, assurance = result.get("variation"), result.get("assurance")
     return {
-        "figure": {
-            "data": plotly_json["data"],
-            "layout": plotly_json["layout"],
-            "config": PLOTLY_CONFIG,
-        },
+        "figure_json": figure_json(
+            {"data": plotly_json["data"], "layout": plotly_json["layout"], "config": PLOTLY_CONFIG}
+        ),
         "sentences": explain(result, periods=periods, frequency=measure.frequency, **words),
         "text_alternative": text_alternative(
             result, periods, name=measure.name, frequency=measure.frequency, **words
@@ -126,13 +134,15 @@ def chart_context(measure, *, cycles, has_points: bool) -> dict:
         "error": snapshot.error if snapshot else "",
         "has_points": has_points,
         "computed_at": snapshot.computed_at if snapshot else None,
-        "figure": None,
+        "figure_json": None,
     }
     if result is None or not result.get("points"):
         return context
     markers = tuple(cycle_markers(cycles, snapshot.periods))
     drawing = _cached_drawing(measure, snapshot, markers)
     context.update(drawing)
+    # Escaped for a <script> element by figure_json (json_script's escapes); never user HTML.
+    context["figure_json"] = mark_safe(drawing["figure_json"])  # noqa: S308
     context["variation_icon"] = _icon(drawing["variation_icon"])
     context["assurance_icon"] = _icon(drawing["assurance_icon"])
     return context

@@ -85,7 +85,6 @@ def chart_cycles(measure):
 
 @dataclass
 class MeasurePage:
-    points: list
     projects: list
     cycles: list
     phases: list
@@ -94,7 +93,8 @@ class MeasurePage:
 
 
 def measure_page(measure) -> MeasurePage:
-    """Everything the measure page shows besides the snapshot: six queries, whatever the size."""
+    """Everything the measure page shows besides the snapshot and the data table
+    (metrics.measure_table): five queries, whatever the size."""
     corrections = (
         DataPointRevision.objects.filter(point__measure=measure)
         .select_related("point", "changed_by")
@@ -107,7 +107,6 @@ def measure_page(measure) -> MeasurePage:
     )
     phases = Phase.objects.filter(measure=measure).select_related("change_idea")
     return MeasurePage(
-        points=points(measure),
         projects=list(measure.projects.order_by("title")),
         cycles=chart_cycles(measure),
         phases=list(phases.order_by("starts_on")),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from metrics import measure_chart, measures, selectors
+from metrics import measure_chart, measure_table, measures, selectors
 from metrics.forms import FreezeForm, MeasureForm, PhaseRemoveForm, PhaseStartForm
 from metrics.models import Phase
 from teams import permissions
@@ -162,6 +162,7 @@ def measure_edit(request, measure_id):
 def _render_page(request, measure, *, status=200, **forms):
     user = request.user
     page = selectors.measure_page(measure)
+    table = measure_table.data_table(measure)
     can_change_phase = permissions.can_change_measure_phase(user, measure)
     if can_change_phase:
         forms.setdefault(
@@ -184,9 +185,9 @@ def _render_page(request, measure, *, status=200, **forms):
         "measure": measure,
         "team": measure.team,
         "page": page,
-        "rows": list(reversed(page.points)),
+        "table": table,
         "chart": measure_chart.chart_context(
-            measure, cycles=page.cycles, has_points=bool(page.points)
+            measure, cycles=page.cycles, has_points=bool(table["count"])
         ),
         "can_manage": permissions.can_manage_measure(user, measure),
         "can_enter": permissions.can_enter_data(user, measure),
