@@ -14,6 +14,7 @@ The returned SVG is markup, safe to mark safe in a template: every interpolated 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from html import escape
 
@@ -166,6 +167,14 @@ def variation_icon_svg(
     """
     if variation is None:
         return ""
+    key, label, colour, body = _variation_parts(variation, improvement)
+    return _svg("variation", key, label, colour, body, size, uid)
+
+
+@functools.lru_cache(maxsize=64)
+def _variation_parts(variation: str, improvement: str | None) -> tuple[str, str, str, str]:
+    # Only a dozen distinct icons exist: their bodies are built once per process. The <title>
+    # id stays fresh per call (_svg), so a page with many icons keeps its ids unique.
     label = variation_label(variation, improvement)
     key = _normalise(variation, improvement)
     colour, letter, pattern, _ = _VARIATION[key]
@@ -173,13 +182,19 @@ def variation_icon_svg(
         f'<circle cx="{x}" cy="{y}" r="5" fill="{_GREY if n < 3 else colour}"/>'
         for n, (x, y) in enumerate(zip(_DOTS_X, _DOTS_Y[pattern], strict=True))
     )
-    return _svg("variation", key, label, colour, _letter(letter, colour) + dots, size, uid)
+    return key, label, colour, _letter(letter, colour) + dots
 
 
 def assurance_icon_svg(assurance: str | None, *, size: int = 48, uid=None) -> str:
     """The assurance icon for an engine ``assurance`` value; "" for None."""
     if assurance is None:
         return ""
+    label, colour, body = _assurance_parts(assurance)
+    return _svg("assurance", assurance, label, colour, body, size, uid)
+
+
+@functools.lru_cache(maxsize=16)
+def _assurance_parts(assurance: str) -> tuple[str, str, str]:
     label = assurance_label(assurance)
     colour, letter, _ = _ASSURANCE[assurance]
     body = (
@@ -189,7 +204,7 @@ def assurance_icon_svg(assurance: str | None, *, size: int = 48, uid=None) -> st
         + f'<path d="M20 74 q8 -10 15 0 t15 0 t15 0 t15 0" fill="none" stroke="{_GREY}" '
         'stroke-width="4"/>'
     )
-    return _svg("assurance", assurance, label, colour, body, size, uid)
+    return label, colour, body
 
 
 def icon_svg(key: str, *, size: int = 48, uid=None) -> str:

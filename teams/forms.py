@@ -32,6 +32,10 @@ class TeamForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
+    """Validates against every candidate of the organisation (one query for the chosen person),
+    but never renders them all: the team page lists at most a search's worth of people
+    (teams.selectors.member_search, templates/teams/_member_choices.html)."""
+
     user = forms.ModelChoiceField(queryset=None, label="Person", empty_label="Choose a person")
     role = forms.ChoiceField(choices=Membership.Role.choices, label="Role in the team")
 

@@ -75,3 +75,25 @@ def candidates_for_team(team):
         .exclude(Q(memberships__team=team))
         .order_by("first_name", "last_name", "username")
     )
+
+
+MEMBER_SEARCH_LIMIT = 20
+
+
+def member_search(team, query: str, *, limit: int = MEMBER_SEARCH_LIMIT):
+    """At most `limit` people of the team's organisation, not yet in it, whose name, username
+    or email holds every word of `query` (nobody for an empty query), and whether there are
+    more. The "add someone" form lists these instead of everyone in the organisation."""
+    words = query.split()[:5]
+    if not words:
+        return [], False
+    people = candidates_for_team(team)
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    found = list(people[: limit + 1])
+    return found[:limit], len(found) > limit

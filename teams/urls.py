@@ -8,6 +8,7 @@ urlpatterns = [
     path("teams/", views.my_teams, name="my_teams"),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("teams/<int:team_id>/members/", views.membership_add, name="membership_add"),
+    path("teams/<int:team_id>/members/search/", views.member_search, name="member_search"),
     path(
         "teams/<int:team_id>/members/<int:membership_id>/remove/",
         views.membership_remove,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from teams import extensions, permissions, selectors, services
 from teams.access import organisation_or_404, team_or_404
@@ -58,11 +58,25 @@ def team_detail(request, team_id):
     return _render_team(request, team)
 
 
+def _member_choices(request, team, query=None) -> dict:
+    """The people the "add someone" form offers: a search (?q=) of the organisation, at most
+    selectors.MEMBER_SEARCH_LIMIT of them, never the whole organisation."""
+    q = (request.GET.get("q", "") if query is None else query).strip()[:100]
+    people, more = selectors.member_search(team, q)
+    return {"team": team, "q": q, "people": people, "more": more}
+
+
 def _render_team(request, team, *, membership_form=None, status=200):
     memberships, coaches = selectors.team_people(team)
     can_manage = permissions.can_manage_team(request.user, team)
-    if can_manage and membership_form is None:
-        membership_form = MembershipForm(candidates=selectors.candidates_for_team(team))
+    choices = {}
+    if can_manage:
+        if membership_form is None:
+            membership_form = MembershipForm(candidates=selectors.candidates_for_team(team))
+            choices = _member_choices(request, team)
+        else:  # a refused POST: search again for what was typed, show why it was refused
+            choices = _member_choices(request, team, request.POST.get("q", ""))
+            choices["member_form_errors"] = membership_form.errors.get("user")
     return render(
         request,
         "teams/team_detail.html",
@@ -73,6 +87,7 @@ def _render_team(request, team, *, membership_form=None, status=200):
             "can_manage": can_manage,
             "can_edit": permissions.can_edit_team_work(request.user, team),
             "membership_form": membership_form if can_manage else None,
+            **choices,
             # Sections other apps add (projects and cycles, measures): see teams.extensions.
             "panels": extensions.render_team_panels(request, team),
         },
@@ -93,6 +108,16 @@ def membership_add(request, team_id):
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
         return redirect("teams:team", team.pk)
     return _render_team(request, team, membership_form=form, status=400)
+
+
+@login_required
+@require_GET
+def member_search(request, team_id):
+    """The search box of "Add someone to the team" (htmx): the matching people as radio buttons,
+    for a lead of the team or an admin only."""
+    team = team_or_404(request.user, team_id)
+    permissions.require(permissions.can_manage_team(request.user, team))
+    return render(request, "teams/_member_choices.html", _member_choices(request, team))
 
 
 @login_required

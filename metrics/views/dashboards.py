@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from metrics import dashboard_cache
 from metrics import dashboard_pages as pages
 from metrics.coach_visits import coach_visits_read, coach_visits_record
 from metrics.icons import LEGEND, icon_svg
@@ -65,6 +66,30 @@ def _figures(snapshot, *, icon_size=28) -> dict:
     }
 
 
+def _has_activity_chart(data) -> bool:
+    """Whether the page draws the activity chart (pages.activity_figure is not None), without
+    building it: the figure itself is inside the cached fragment."""
+    block = (data or {}).get("activity") or {}
+    return bool(block.get("months")) and bool(block.get("rows"))
+
+
+def _dashboard_context(snapshot, headings: dict) -> dict:
+    """The figures of a trust or directorate dashboard: the state and headings read every time,
+    the rendered figures from the fragment cache (rebuilt only when the snapshot changed)."""
+    data = snapshot.data if snapshot is not None else {}
+    state = pages.freshness(snapshot)
+    context = {"snapshot": snapshot, "state": state, **headings}
+    if state["has_figures"]:
+        html = dashboard_cache.fragments(
+            snapshot,
+            {f"{headings['scope']}-figures": "metrics/_dashboard_figures.html"},
+            lambda: {**headings, **_figures(snapshot)},
+        )
+        context["figures_html"] = next(iter(html.values()))
+        context["has_activity_chart"] = _has_activity_chart(data)
+    return context
+
+
 def _status_url(scope, scope_id):
     return reverse("metrics:dashboard_status", args=[scope, scope_id])
 
@@ -78,14 +103,16 @@ def trust_dashboard(request):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
     snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
-    context = {
-        "organisation": organisation,
+    headings = {
         "scope": Scope.ORGANISATION,
-        "title": organisation.name,
-        "status_url": _status_url(Scope.ORGANISATION, organisation.pk),
         "measures_heading": "Key measures",
         "children_heading": "Directorates",
-        **_figures(snapshot),
+    }
+    context = {
+        "organisation": organisation,
+        "title": organisation.name,
+        "status_url": _status_url(Scope.ORGANISATION, organisation.pk),
+        **_dashboard_context(snapshot, headings),
     }
     return render(request, "metrics/dashboard.html", context)
 
@@ -110,14 +137,16 @@ def directorate_dashboard(request, directorate_id):
         name = directorate.name
     else:
         name = snapshot.data["name"]
-    context = {
-        "organisation": organisation,
+    headings = {
         "scope": Scope.DIRECTORATE,
-        "title": name,
-        "status_url": _status_url(Scope.DIRECTORATE, directorate_id),
         "measures_heading": "Measures of the directorate’s teams",
         "children_heading": "Teams",
-        **_figures(snapshot),
+    }
+    context = {
+        "organisation": organisation,
+        "title": name,
+        "status_url": _status_url(Scope.DIRECTORATE, directorate_id),
+        **_dashboard_context(snapshot, headings),
     }
     return render(request, "metrics/dashboard.html", context)
 
@@ -182,12 +211,31 @@ def team_dashboard_panel(request, team):
     )
     if team.pk in permissions.access_for(request.user).coached_team_ids:
         coach_visits_record(coach=request.user, team_ids=[team.pk])
-    return "metrics/_dashboard_team_panel.html", {
+    state = pages.freshness(snapshot)
+    context = {
         "team": team,
         "status_url": _status_url(Scope.TEAM, team.pk),
         "can_add": permissions.can_manage_team(request.user, team),
-        **_figures(snapshot, icon_size=28),
+        "snapshot": snapshot,
+        "state": state,
     }
+    if state["has_figures"]:
+        html = dashboard_cache.fragments(
+            snapshot,
+            {
+                "team-measures": "metrics/_dashboard_measures.html",
+                "team-figures": "metrics/_dashboard_team_figures.html",
+            },
+            lambda: {
+                "table_id": "team-measures",
+                "caption": "Measures of the team, with their icons and last value",
+                "empty_text": "No measures yet.",
+                **_figures(snapshot, icon_size=28),
+            },
+        )
+        context["team_measures_html"] = html["team-measures"]
+        context["team_figures_html"] = html["team-figures"]
+    return "metrics/_dashboard_team_panel.html", context
 
 
 # ---------------------------------------------------------------- the coach's teams

@@ -55,7 +55,9 @@ def test_a_lead_adds_and_removes_team_members(client, org_world):
     client.force_login(lead)
 
     page = client.get(reverse("teams:team", args=[own.pk])).content.decode()
-    assert "Add someone to the team" in page and "Noor" in page
+    assert "Add someone to the team" in page and "Noor" not in page  # found by searching
+    page = client.get(reverse("teams:team", args=[own.pk]), {"q": "noor"}).content.decode()
+    assert f'name="user" value="{newcomer.pk}"' in page
 
     response = client.post(
         reverse("teams:membership_add", args=[own.pk]), {"user": newcomer.pk, "role": "lead"}
@@ -179,3 +181,58 @@ def test_user_text_is_escaped(client, org_world):
         html = client.get(url).content.decode()
         assert hostile not in html
         assert "&lt;script&gt;" in html
+
+
+def _search(client, team, q):
+    return client.get(reverse("teams:member_search", args=[team.pk]), {"q": q})
+
+
+def test_the_member_search_finds_people_of_the_organisation_not_yet_in_the_team(client, org_world):
+    own = org_world["own"]
+    lead, member = org_world["users"]["lead"], org_world["users"]["member"]
+    noor = UserFactory(organisation=org_world["organisation"], first_name="Noor", last_name="Ali")
+    outsider = UserFactory(organisation=org_world["foreign_organisation"], first_name="Noor")
+    member.first_name = "Noor"
+    member.save(update_fields=["first_name"])
+    client.force_login(lead)
+    response = _search(client, own, "noor")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{noor.pk}"' in html
+    assert f'value="{outsider.pk}"' not in html  # another organisation's
+    assert f'value="{member.pk}"' not in html  # already in the team
+    assert 'name="user"' not in _search(client, own, "").content.decode()  # nobody for nothing
+
+
+def test_the_member_search_lists_at_most_twenty(client, org_world, django_assert_max_num_queries):
+    for i in range(25):
+        UserFactory(organisation=org_world["organisation"], last_name=f"Smith{i}")
+    client.force_login(org_world["users"]["admin"])
+    with django_assert_max_num_queries(8):
+        html = _search(client, org_world["own"], "smith").content.decode()
+    assert html.count('name="user"') == 20
+    assert "type more of the name" in html
+    # The team page itself never lists the whole organisation.
+    page = client.get(reverse("teams:team", args=[org_world["own"].pk])).content.decode()
+    assert 'name="user"' not in page
+
+
+@pytest.mark.parametrize("role", ["member", "coach", "board"])
+def test_only_leads_and_admins_search_for_members(client, org_world, role):
+    client.force_login(org_world["users"][role])
+    assert _search(client, org_world["own"], "a").status_code == 403
+
+
+def test_the_member_search_of_another_team_or_organisation_is_refused(client, org_world):
+    client.force_login(org_world["users"]["lead"])
+    assert _search(client, org_world["other"], "a").status_code == 403
+    client.force_login(org_world["users"]["admin"])
+    assert _search(client, org_world["foreign"], "a").status_code == 404
+
+
+def test_the_member_search_escapes_what_it_shows(client, org_world):
+    hostile = '<script>alert("x")</script>'
+    UserFactory(organisation=org_world["organisation"], first_name=hostile)
+    client.force_login(org_world["users"]["lead"])
+    html = _search(client, org_world["own"], "script").content.decode()
+    assert hostile not in html and "&lt;script&gt;" in html
