@@ -18,6 +18,7 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
     "eager": app.conf.task_always_eager,
     "broker": app.conf.broker_url,
     "debug": settings.DEBUG,
@@ -85,6 +86,7 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
     assert config["eager"] is False
     assert config["broker"] == "redis://cache.example:6379/2"
     assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache_options"]["socket_timeout"] <= 5, "a dead cache must not hang pages"
 
 
 def test_celery_is_json_only_and_idempotent_by_default():
