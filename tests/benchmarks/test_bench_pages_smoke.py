@@ -4,45 +4,16 @@ page's SQL queries and reads peak memory of a web and a Celery worker. It needs 
 Redis, so it runs only when DATABASE_URL and REDIS_URL are set; it uses its own database
 (qi_pages_smoke) and Redis db 12, never the tests' ones."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from tests.conftest import skip_or_fail
+from tests.benchmarks.smoke import run_smoke
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("ceiling", "board", "directorate", "coach", "team", "project", "measure")
 
 
 def test_bench_pages_smoke_prints_its_figures():
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        skip_or_fail("the page benchmark needs DATABASE_URL (PostgreSQL) and REDIS_URL")
-    bench_db = urlunparse(urlparse(database_url)._replace(path="/qi_pages_smoke"))
-    # Not the tests' Redis db: its worker would take their tasks (and they ours).
-    bench_redis = urlunparse(urlparse(redis_url)._replace(path="/12"))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "bench_pages.py"),
-            "--smoke",
-            "--database-url",
-            bench_db,
-            "--redis-url",
-            bench_redis,
-            "--port",
-            "8766",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = proc.stdout
+    out = run_smoke("bench_pages.py", what="page", database="qi_pages_smoke", redis_db=12,
+                    timeout=300, extra=("--port", "8766"))
     for page in PAGES:
         line = re.search(
             rf"^RESULT page={page} p50_ms=(\S+) p95_ms=(\S+) server_p50_ms=(\S+) "
