@@ -68,16 +68,6 @@ def trust_measures(request):
     )
 
 
-def team_measures_panel(request, team):
-    """The team page's measures section, through teams.extensions (teams imports no metrics).
-    The team page has already checked that the user may view the team."""
-    return "metrics/measure_team_panel.html", {
-        "team": team,
-        "summaries": [measure_chart.summary(m) for m in selectors.team_measures(team)],
-        "can_add": permissions.can_manage_team(request.user, team),
-    }
-
-
 # ---------------------------------------------------------------- definition
 
 
