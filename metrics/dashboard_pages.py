@@ -62,7 +62,11 @@ def freshness(snapshot) -> dict:
     on their way (the page then polls until they arrive)."""
     if snapshot is None:
         return {"computed_at": None, "updating": True, "has_figures": False}
-    has_figures = snapshot.computed_at is not None and bool(snapshot.data)
+    # A computed snapshot always holds figures; when its `data` was left unread (the page
+    # takes its figures from the fragment cache) it is not read just to check that.
+    has_figures = snapshot.computed_at is not None and (
+        "data" in snapshot.get_deferred_fields() or bool(snapshot.data)
+    )
     return {
         "computed_at": snapshot.computed_at,
         "updating": snapshot.dirty_since is not None or not has_figures,

@@ -8,6 +8,7 @@ being recomputed the page says "updating" and polls until it is fresh.
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,22 +30,30 @@ Scope = DashboardSnapshot.Scope
 COACH_SEEN_SESSION_KEY = "coach_dashboard_seen"
 
 
-def _snapshot(organisation_id, scope, scope_id):
-    return DashboardSnapshot.objects.filter(
+def _snapshot(organisation_id, scope, scope_id, *, lazy=False):
+    """The scope's snapshot. `lazy` leaves its figures (`data`, up to a few MB of JSON for a
+    large trust) unread until something asks for them: pages whose figures are in the fragment
+    cache never do, and a miss costs one more query. The scope's name is read either way."""
+    snapshots = DashboardSnapshot.objects.filter(
         organisation_id=organisation_id, scope=scope, scope_id=scope_id
-    ).first()
+    )
+    if lazy:
+        snapshots = snapshots.defer("data").annotate(scope_name=KT("data__name"))
+    return snapshots.first()
 
 
-def _snapshot_or_request(organisation_id, scope, scope_id, *, directorate_id=None, team_id=None):
+def _snapshot_or_request(
+    organisation_id, scope, scope_id, *, directorate_id=None, team_id=None, lazy=False
+):
     """The scope's snapshot; if it has never been computed (nor asked for), ask now. Without a
     broker the figures are computed in-process at once, so the snapshot is read again."""
-    snapshot = _snapshot(organisation_id, scope, scope_id)
+    snapshot = _snapshot(organisation_id, scope, scope_id, lazy=lazy)
     if snapshot is not None and (snapshot.computed_at or snapshot.dirty_since):
         return snapshot
     dashboards_request(
         organisation_id=organisation_id, directorate_id=directorate_id, team_id=team_id
     )
-    return _snapshot(organisation_id, scope, scope_id)
+    return _snapshot(organisation_id, scope, scope_id, lazy=lazy)
 
 
 def _figures(snapshot, *, icon_size=28) -> dict:
@@ -66,17 +75,14 @@ def _figures(snapshot, *, icon_size=28) -> dict:
     }
 
 
-def _has_activity_chart(data) -> bool:
-    """Whether the page draws the activity chart (pages.activity_figure is not None), without
-    building it: the figure itself is inside the cached fragment."""
-    block = (data or {}).get("activity") or {}
-    return bool(block.get("months")) and bool(block.get("rows"))
+# What templates/metrics/_dashboard_activity.html writes when it draws the activity chart.
+ACTIVITY_CHART_MARK = 'data-figure="activity-figure"'
 
 
 def _dashboard_context(snapshot, headings: dict) -> dict:
     """The figures of a trust or directorate dashboard: the state and headings read every time,
-    the rendered figures from the fragment cache (rebuilt only when the snapshot changed)."""
-    data = snapshot.data if snapshot is not None else {}
+    the rendered figures from the fragment cache (rebuilt only when the snapshot changed, the
+    only time its `data` is read)."""
     state = pages.freshness(snapshot)
     context = {"snapshot": snapshot, "state": state, **headings}
     if state["has_figures"]:
@@ -86,7 +92,8 @@ def _dashboard_context(snapshot, headings: dict) -> dict:
             lambda: {**headings, **_figures(snapshot)},
         )
         context["figures_html"] = next(iter(html.values()))
-        context["has_activity_chart"] = _has_activity_chart(data)
+        # Plotly is loaded only for a page that draws the chart.
+        context["has_activity_chart"] = ACTIVITY_CHART_MARK in context["figures_html"]
     return context
 
 
@@ -102,7 +109,9 @@ def _status_url(scope, scope_id):
 def trust_dashboard(request):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
+    snapshot = _snapshot_or_request(
+        organisation.pk, Scope.ORGANISATION, organisation.pk, lazy=True
+    )
     headings = {
         "scope": Scope.ORGANISATION,
         "measures_heading": "Key measures",
@@ -122,8 +131,8 @@ def trust_dashboard(request):
 def directorate_dashboard(request, directorate_id):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot(organisation.pk, Scope.DIRECTORATE, directorate_id)
-    if snapshot is None or not snapshot.data.get("name"):
+    snapshot = _snapshot(organisation.pk, Scope.DIRECTORATE, directorate_id, lazy=True)
+    if snapshot is None or not snapshot.scope_name:
         # Only a directorate without figures costs a look at the structure (and a 404 for
         # another organisation's, which never has a snapshot in this one).
         directorate = Directorate.objects.filter(
@@ -132,11 +141,15 @@ def directorate_dashboard(request, directorate_id):
         if directorate is None:
             raise Http404("No such directorate in your organisation.")
         snapshot = _snapshot_or_request(
-            organisation.pk, Scope.DIRECTORATE, directorate_id, directorate_id=directorate_id
+            organisation.pk,
+            Scope.DIRECTORATE,
+            directorate_id,
+            directorate_id=directorate_id,
+            lazy=True,
         )
         name = directorate.name
     else:
-        name = snapshot.data["name"]
+        name = snapshot.scope_name
     headings = {
         "scope": Scope.DIRECTORATE,
         "measures_heading": "Measures of the directorate’s teams",
