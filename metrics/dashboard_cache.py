@@ -47,6 +47,7 @@ TEMPLATES = (
     "metrics/_dashboard_progress.html",
     "metrics/_dashboard_projects.html",
     "metrics/_dashboard_learning.html",
+    "metrics/_coach_team_projects.html",
 )
 
 
@@ -108,6 +109,27 @@ def fragments(
                 missing[keys[name]] = str(html)
         # Either just rendered by an autoescaped template, or that same output from the cache.
         rendered[name] = mark_safe(html)  # noqa: S308
+    if missing:
+        _cache_set_many(missing)
+    return rendered
+
+
+def fragment_per_snapshot(
+    snapshots: list, name: str, template: str, context: Callable[[int], dict]
+) -> list[SafeString]:
+    """One fragment per snapshot (e.g. each coached team's projects), all read from the cache
+    in one round trip; `context(i)` builds the i-th one's context, for the misses only."""
+    keys = [fragment_key(s, name) for s in snapshots]
+    found = _cache_get_many([k for k in keys if k])
+    rendered: list[SafeString] = []
+    missing: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        html = found.get(key) if key else None
+        if not isinstance(html, str):
+            html = render_to_string(template, context(i))
+            if key:
+                missing[key] = str(html)
+        rendered.append(mark_safe(html))  # noqa: S308 - autoescaped output, as in fragments()
     if missing:
         _cache_set_many(missing)
     return rendered

@@ -444,6 +444,8 @@ def coach_team_row(team, snapshot, since) -> dict:
     reviews = sum(p["open_reviews"] for p in projects)
     return {
         "team": team,
+        "team_id": team.pk,
+        "snapshot": snapshot,
         "name": data.get("name") or team.name,
         "projects": projects,
         "stalled": stalled,

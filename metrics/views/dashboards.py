@@ -270,6 +270,20 @@ def _seen_before(request, coach, team_ids):
     return seen
 
 
+def _add_projects_html(rows) -> None:
+    """Each team's projects table, rendered once per team snapshot (the same for every coach:
+    it holds nothing of the viewer's) and read from the fragment cache in one round trip."""
+    shown = [r for r in rows if r["has_figures"]]
+    html = dashboard_cache.fragment_per_snapshot(
+        [r["snapshot"] for r in shown],
+        "coach-projects",
+        "metrics/_coach_team_projects.html",
+        lambda i: {"row": shown[i]},
+    )
+    for row, fragment in zip(shown, html, strict=True):
+        row["projects_html"] = fragment
+
+
 @login_required
 @require_GET
 def coach_dashboard(request):
@@ -309,6 +323,8 @@ def coach_dashboard(request):
         }
     seen = _seen_before(request, user, team_ids)
     rows = [pages.coach_team_row(t, snapshots.get(t.pk), seen.get(t.pk)) for t in teams]
+    if request.headers.get("HX-Request") is None:
+        _add_projects_html(rows)
     updating = any(r["updating"] for r in rows)
 
     if request.headers.get("HX-Request"):
