@@ -226,3 +226,24 @@ def test_hostile_team_and_project_names_are_escaped(client, coaching):
     html = _get(client, coaching["coach"], URL)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_each_teams_projects_come_from_the_cache_until_its_snapshot_is_recomputed(
+    client, coaching
+):
+    coach = coaching["coach"]
+    first = _get(client, coach, URL)
+    assert "Calmer evenings" in first
+    # Same computed_at: the projects table is the cached one (a worker never does this).
+    DashboardSnapshot.objects.filter(scope="team", scope_id=coaching["own"].pk).update(
+        data=dd.data("team", coaching["own"].pk, "Willow Ward", projects=[dd.project(1, "Renamed")])
+    )
+    assert "Calmer evenings" in _get(client, coach, URL)
+    # Recomputed: a new computed_at, so the team's new projects at once.
+    DashboardSnapshot.objects.filter(scope="team", scope_id=coaching["own"].pk).update(
+        computed_at=dd.COMPUTED_AT + dt.timedelta(minutes=5)
+    )
+    html = _get(client, coach, URL)
+    assert "Renamed" in html and "Calmer evenings" not in html
+    # The other teams' tables were untouched.
+    assert "Discharge planning" in html and "Welcome packs" in html
