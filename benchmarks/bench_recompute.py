@@ -135,6 +135,21 @@ def wait_for_worker(app, worker, timeout=60.0) -> None:
     raise SystemExit("The worker did not answer a ping within a minute.")
 
 
+def vm_hwm_mb(pid: int) -> float:
+    """Peak resident memory of a process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def worker_memory(pid: int) -> dict:
+    """Peak memory of the worker's main process and of each pool process."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pool = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return {"main": vm_hwm_mb(pid), "pool": [vm_hwm_mb(c) for c in pool]}
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     ensure_database(args.database_url, fresh=args.fresh)
@@ -175,6 +190,7 @@ def main(argv=None) -> int:
             time.sleep(POLL_SECONDS)
             connection.close_if_unusable_or_obsolete()
         done = time.perf_counter()
+        memory = worker_memory(worker.pid)
     finally:
         worker.terminate()
         try:
@@ -196,6 +212,10 @@ def main(argv=None) -> int:
         f"RESULT recompute workers={args.workers} chunks={enqueued['chunks']} "
         f"measures={n_measures} dashboards={n_dashboards} charts_s={chart_wall:.2f} "
         f"wall_s={wall:.2f} measures_per_s={n_measures / wall:.0f}"
+    )
+    print(
+        f"RESULT memory celery_main_peak_mb={memory['main']:.0f} "
+        f"celery_pool_peak_mb={','.join(f'{mb:.0f}' for mb in memory['pool'])}"
     )
     print(f"# dashboard computes (all time, coalesced requests): {computes}")
     command = ["python", "benchmarks/bench_recompute.py"]

@@ -23,4 +23,9 @@ def test_bench_recompute_smoke_prints_its_figures():
     chunks, dashboards, charts_s, wall_s = line.groups()
     assert int(chunks) >= 2 and int(dashboards) == 1 + 5 + 5
     assert 0 < float(charts_s) <= float(wall_s)
+    memory = re.search(
+        r"^RESULT memory celery_main_peak_mb=(\d+) celery_pool_peak_mb=(\d+),(\d+)$", out, re.M
+    )
+    assert memory, out
+    assert all(20 < int(mb) < 1000 for mb in memory.groups())  # a worker's size, in MB
     assert "# reproduce: python benchmarks/bench_recompute.py --smoke" in out
