@@ -242,7 +242,7 @@ class Matrix:
             path = reverse(url_name, args=case.args(self.world, place, user_obj))
             response = client.get(path, case.query or {})
             full = path + (f"?{response.wsgi_request.GET.urlencode()}" if case.query else "")
-            return self._judge(expected, response, full)
+            return self._judge(expected, response, full) or self._leak(response, user_obj)
 
         self.cells += 1
         problem = in_savepoint(act)
@@ -277,6 +277,14 @@ class Matrix:
         if problem:
             where = self._where(url_name, case, f"POST({post.action})", user, relation)
             self.problems.append(f"{where}: {problem}")
+
+    def _leak(self, response, user_obj) -> str | None:
+        """A page must not name anything of another organisation."""
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return None
+        text = response.content.decode(errors="replace")
+        shown = [m for m in self.world.alien_markers(user_obj) if m in text]
+        return f"shows another organisation's {shown}" if shown else None
 
     @staticmethod
     def _judge(expected: Expected, response, path) -> str | None:

@@ -24,7 +24,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.hashers import MD5PasswordHasher  # noqa: F401  (named in settings)
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
@@ -51,6 +50,8 @@ from tests.security.world import POINTS, build_world
 
 OK_OR_NO_CONTENT = frozenset({200, 204})
 REDIRECT = frozenset({302})
+BAD_REQUEST = frozenset({400})
+NOT_FOUND = frozenset({404})
 IMPORT_TEXT = "06/01/2025,3\n"
 IMPORTED_PERIOD = dt.date(2025, 1, 6)
 NEW_PASSWORD = "matrix-New-pass-8765"
@@ -107,6 +108,18 @@ def _cycle_field(name, value):
     return lambda w, p, u, r: (
         PDSACycle.objects.filter(pk=p.cycle.pk).values_list(name, flat=True).get() == value
     )
+
+
+def _alien(w, p):
+    """The same kind of place in the other organisation: what a form field must not accept."""
+    own = w.places["own"]
+    return w.places["foreign"] if p.organisation.pk == own.organisation.pk else own
+
+
+def _refused_reference(action, data, changed, ok=BAD_REQUEST):
+    """A POST naming another organisation's object in a form field: even a user allowed to post
+    gets a form error (or the view's refusal), and nothing changes."""
+    return Post(action, data, changed, ok=ok, changes=False)
 
 
 def _signed_in_as(user):
@@ -196,6 +209,13 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         team=p.team, user=p.candidate
                     ).exists(),
                 ),
+                _refused_reference(
+                    "someone of another organisation",
+                    lambda w, p, u: {"user": _alien(w, p).candidate.pk, "role": "member"},
+                    lambda w, p, u, r: Membership.objects.filter(
+                        team=p.team, user=_alien(w, p).candidate
+                    ).exists(),
+                ),
             ),
         ),
     ),
@@ -248,6 +268,15 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                     lambda w, p, u, r: Team.objects.filter(
                         directorate=p.directorate, name="Matrix team"
                     ).exists(),
+                ),
+                _refused_reference(
+                    "another organisation's directorate",
+                    lambda w, p, u: {
+                        "directorate": _alien(w, p).directorate.pk,
+                        "name": "Matrix alien team",
+                        "kind": "ward",
+                    },
+                    lambda w, p, u, r: Team.objects.filter(name="Matrix alien team").exists(),
                 ),
             ),
         ),
@@ -317,6 +346,11 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         project=p.project, text="Matrix driver"
                     ).exists(),
                 ),
+                _refused_reference(
+                    "under another organisation's driver",
+                    lambda w, p, u: {"text": "Matrix alien", "parent": _alien(w, p).driver.pk},
+                    lambda w, p, u, r: Driver.objects.filter(text="Matrix alien").exists(),
+                ),
             ),
         ),
     ),
@@ -366,6 +400,17 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         project=p.project, title="Matrix idea"
                     ).exists(),
                 ),
+                _refused_reference(
+                    "on another organisation's driver",
+                    lambda w, p, u: {
+                        "title": "Matrix alien idea",
+                        "status": "testing",
+                        "driver": _alien(w, p).driver.pk,
+                    },
+                    lambda w, p, u, r: ChangeIdea.objects.filter(
+                        title="Matrix alien idea"
+                    ).exists(),
+                ),
             ),
         ),
     ),
@@ -407,6 +452,12 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         project=w.home_place(u).target_project, spread_from=p.idea
                     ).exists(),
                 ),
+                _refused_reference(
+                    "into another organisation's project",
+                    lambda w, p, u: {"project": _alien(w, w.home_place(u)).target_project.pk},
+                    lambda w, p, u, r: ChangeIdea.objects.filter(spread_from=p.idea).exists(),
+                    ok=REDIRECT,
+                ),
             ),
         ),
     ),
@@ -422,6 +473,12 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                     lambda w, p, u, r: PDSACycle.objects.filter(
                         change_idea=p.idea, objective="Matrix objective"
                     ).exists(),
+                ),
+                _refused_reference(
+                    "following another organisation's cycle",
+                    lambda w, p, u: {"objective": "Matrix alien", "parent": _alien(w, p).cycle.pk},
+                    lambda w, p, u, r: PDSACycle.objects.filter(objective="Matrix alien").exists(),
+                    ok=NOT_FOUND,
                 ),
             ),
         ),
@@ -447,6 +504,12 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                     "choose",
                     lambda w, p, u: {"measures": [p.measure.pk]},
                     lambda w, p, u, r: p.cycle.measures.filter(pk=p.measure.pk).exists(),
+                ),
+                _refused_reference(
+                    "another organisation's measure",
+                    lambda w, p, u: {"measures": [_alien(w, p).measure.pk]},
+                    lambda w, p, u, r: p.cycle.measures.filter(pk=_alien(w, p).measure.pk).exists(),
+                    ok=REDIRECT,
                 ),
             ),
         ),
@@ -482,6 +545,11 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                     lambda w, p, u, r: Review.objects.filter(
                         project=p.project, text="Matrix review"
                     ).exists(),
+                ),
+                _refused_reference(
+                    "about another organisation's cycle",
+                    lambda w, p, u: {"text": "Matrix alien", "cycle": _alien(w, p).cycle.pk},
+                    lambda w, p, u, r: Review.objects.filter(text="Matrix alien").exists(),
                 ),
             ),
         ),
@@ -563,6 +631,14 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         team=p.team, name="Matrix measure"
                     ).exists(),
                 ),
+                _refused_reference(
+                    "serving another organisation's project",
+                    lambda w, p, u: {
+                        **_measure_data("Matrix alien measure"),
+                        "projects": [_alien(w, p).project.pk],
+                    },
+                    lambda w, p, u, r: Measure.objects.filter(name="Matrix alien measure").exists(),
+                ),
             ),
         ),
     ),
@@ -611,6 +687,17 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                 Post(
                     "start",
                     lambda w, p, u: {"starts_on": POINTS[9].isoformat(), "reason": "Matrix"},
+                    lambda w, p, u, r: Phase.objects.filter(
+                        measure=p.measure, starts_on=POINTS[9]
+                    ).exists(),
+                ),
+                _refused_reference(
+                    "after another organisation's change idea",
+                    lambda w, p, u: {
+                        "starts_on": POINTS[9].isoformat(),
+                        "reason": "Matrix",
+                        "change_idea": _alien(w, p).idea.pk,
+                    },
                     lambda w, p, u, r: Phase.objects.filter(
                         measure=p.measure, starts_on=POINTS[9]
                     ).exists(),
@@ -716,8 +803,16 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
             "edit_team_work",
             MEASURES,
             args=lambda w, p, u: [p.measure.pk, _job(p, p.someone_else).pk],
-            get=frozenset({404}),
+            get=NOT_FOUND,
             label="someone else's import",
+        ),
+        # An import belongs to its measure: the same job under another measure's URL is 404.
+        Case(
+            "edit_team_work",
+            MEASURES,
+            args=lambda w, p, u: [p.measure.pk, _job(_alien(w, p), u or p.someone_else).pk],
+            get=NOT_FOUND,
+            label="another organisation's measure's import",
         ),
     ),
     "metrics:import_confirm": (

@@ -56,7 +56,14 @@ class World:
     places: dict[str, Place]
     users: dict[str, User]
     staff: User  # a Django-admin superuser, for the admin site group
-    extra: dict = field(default_factory=dict)
+    # organisation id -> names only that organisation's pages may show (teams, projects...)
+    markers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def alien_markers(self, user) -> list[str]:
+        """What must never appear on a page served to this user: every other organisation's
+        names (all of them for an anonymous visitor or an account without organisation)."""
+        own = getattr(user, "organisation_id", None)
+        return [m for org, names in self.markers.items() if org != own for m in names]
 
     def home_place(self, user) -> Place:
         """The place standing for the user's own organisation (org-level URLs)."""
@@ -210,4 +217,16 @@ def build_world() -> World:
         )
     for snapshot_id in DashboardSnapshot.objects.values_list("pk", flat=True):
         dashboard_snapshot_compute(snapshot_id=snapshot_id)
-    return World(places=places, users=users, staff=staff)
+    markers = {}
+    for place in places.values():
+        names = [place.organisation.name, place.directorate.name, place.measure.name]
+        if place.team is not None:
+            names += [place.team.name, place.project.title, place.idea.title, place.driver.text]
+            names.append(place.candidate.first_name)
+        markers.setdefault(place.organisation.pk, set()).update(names)
+    return World(
+        places=places,
+        users=users,
+        staff=staff,
+        markers={org: tuple(sorted(names)) for org, names in markers.items()},
+    )
