@@ -93,8 +93,9 @@ RULES: dict[str, Callable[[Profile, str | None], bool]] = {
     "change_phase": lambda p, team: _admin(p) or _lead(p, team) or _coaches(p, team),
     # write reviews: the assigned coach, admins
     "write_review": lambda p, team: _admin(p) or _coaches(p, team),
-    # close feedback: whoever may review or edit the team's work
-    "resolve_review": lambda p, team: _edit(p, team) or _admin(p) or _coaches(p, team),
+    # close feedback: whoever may review or edit the team's work (DESIGN is silent; the team
+    # answers its coach's feedback, so it may mark it resolved)
+    "resolve_review": lambda p, team: _edit(p, team) or _coaches(p, team),
     # copy any idea of the organisation into a project the user may edit (their own team's)
     "spread": lambda p, team: _edit(p, _home_team(p)),
     # the coaching views: every QI coach
@@ -127,7 +128,7 @@ class Case:
     relations: tuple = ORG
     args: Callable = lambda w, place, user: []
     get: frozenset = frozenset({200})
-    query: dict | None = None
+    query: Callable | None = None  # (world, place, user) -> the GET's query string
     posts: tuple = ()
     label: str = ""
     refused: int = 403  # a user of the organisation the rule does not allow
@@ -240,8 +241,9 @@ class Matrix:
 
         def act():
             path = reverse(url_name, args=case.args(self.world, place, user_obj))
-            response = client.get(path, case.query or {})
-            full = path + (f"?{response.wsgi_request.GET.urlencode()}" if case.query else "")
+            query = case.query(self.world, place, user_obj) if case.query else {}
+            response = client.get(path, query)
+            full = path + (f"?{response.wsgi_request.GET.urlencode()}" if query else "")
             return self._judge(expected, response, full) or self._leak(response, user_obj)
 
         self.cells += 1
