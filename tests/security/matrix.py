@@ -9,6 +9,9 @@ one rule; the answer every user should get on every object follows from it:
 - a user outside the object's organisation, or without one: 404 (existence must not leak);
 - inside it and allowed by the rule: success (the GET answers, the POST changes the world);
 - inside it and not allowed: 403 (the code base's convention: teams.permissions.require).
+
+Every page served (200) is also searched for the names of another organisation's teams,
+projects, measures...: none may appear.
 """
 
 from collections.abc import Callable, Mapping
@@ -191,15 +194,6 @@ def login_redirect_problem(response, path: str) -> str | None:
     return None
 
 
-@dataclass
-class Cell:
-    url_name: str
-    label: str
-    method: str
-    user: str
-    relation: str
-
-
 class Matrix:
     """Runs one URL's cases for every user on every object, and collects what went wrong."""
 
@@ -261,7 +255,7 @@ class Matrix:
             path = reverse(url_name, args=case.args(self.world, place, user_obj))
             data = post.data(self.world, place, user_obj)
             response = client.post(path, data)
-            problem = self._judge(expected, response, path)
+            problem = self._judge(expected, response, path) or self._leak(response, user_obj)
             changed = bool(post.changed(self.world, place, user_obj, response))
             must_change = expected.kind == "ok" and post.changes
             if not problem and changed != must_change:
