@@ -485,6 +485,31 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                 ),
             ),
         ),
+        # A follow-on cycle names its parent (?parent=): another organisation's is not found,
+        # and so is something that is not an id at all.
+        Case(
+            "edit_team_work",
+            TEAMS,
+            args=lambda w, p, u: [p.idea.pk],
+            query=lambda w, p, u: {"parent": _alien(w, p).cycle.pk},
+            get=NOT_FOUND,
+            label="?parent= of another organisation",
+        ),
+        Case(
+            "edit_team_work",
+            TEAMS,
+            args=lambda w, p, u: [p.idea.pk],
+            query=lambda w, p, u: {"parent": "abc"},
+            get=NOT_FOUND,
+            label="?parent= that is not an id",
+        ),
+        Case(
+            "edit_team_work",
+            TEAMS,
+            args=lambda w, p, u: [p.idea.pk],
+            query=lambda w, p, u: {"parent": p.cycle.pk},
+            label="?parent= of the same project",
+        ),
     ),
     "cycles:cycle": (Case("view", TEAMS, args=lambda w, p, u: [p.cycle.pk]),),
     "cycles:cycle_close": (
@@ -792,6 +817,14 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                     lambda w, p, u, r: ImportJob.objects.filter(measure=p.measure).exists(),
                 ),
             ),
+        ),
+        Case(
+            "edit_team_work",
+            MEASURES,
+            args=MEASURE,
+            query=lambda w, p, u: {"job": "abc"},
+            get=NOT_FOUND,
+            label="?job= that is not an id",
         ),
         # ?job= starts again from an earlier paste: the user's own only, another's is 404.
         Case(
