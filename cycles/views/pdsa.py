@@ -31,6 +31,8 @@ def _parent_from(request, idea):
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     if not parent_id:
         return None
+    if not parent_id.isdigit():  # not an id at all: not found, rather than a server error
+        raise Http404("No such earlier cycle in this project.")
     parent = selectors.cycle_for_user_or_none(request.user, parent_id)
     if parent is None or parent.project_id != idea.project_id:
         raise Http404("No such earlier cycle in this project.")

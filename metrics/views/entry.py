@@ -124,6 +124,8 @@ def _counts_message(counts) -> str:
 
 def _job_for(request, measure, job_id) -> ImportJob:
     # Only its author sees an import: it may hold data they have not yet decided to save.
+    if not str(job_id).isdigit():  # ?job= that is not an id: not found, not a server error
+        raise Http404("No such import.")
     return get_object_or_404(ImportJob, pk=job_id, measure=measure, created_by=request.user)
 
 
