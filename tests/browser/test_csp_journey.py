@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from metrics.models import ImportJob
 from tests.browser.test_measure_chart_journey import sign_in
+from tests.factories import UserFactory
 from tests.metrics import dashboard_data as dd
 from tests.metrics.conftest import eager_tasks, measure_factory, mondays  # noqa: F401
 from tests.metrics.measure_world import SHIFTING, add_points, served_project
@@ -110,6 +111,16 @@ def test_the_main_pages_work_under_the_content_security_policy(
     open_under_policy(page, f"{base}/measures/{measure.pk}/")
     charts_drawn(page, 1)
     expect(page.locator(".js-plotly-plot")).to_contain_text("PDSA 1")
+    # A point's hover label and the modebar (Plotly styles both from script).
+    page.locator(".js-plotly-plot").hover()
+    page.evaluate(
+        """() => {
+          const plot = document.querySelector('.js-plotly-plot');
+          const trace = plot.data.findIndex(t => t.mode === 'lines+markers');
+          Plotly.Fx.hover(plot, [{curveNumber: trace, pointNumber: 5}]);
+        }"""
+    )
+    expect(page.locator(".js-plotly-plot .hoverlayer .hovertext").first).to_be_attached()
 
     # Entering data: the grid, and an import's preview, then its progress (htmx polling).
     open_under_policy(page, f"{base}/measures/{measure.pk}/enter/grid/")
@@ -134,5 +145,30 @@ def test_the_main_pages_work_under_the_content_security_policy(
     page.evaluate("window.print = () => { window.__printed = true; }")
     page.get_by_role("button", name="Print this report").click()
     assert page.evaluate("window.__printed") is True
+
+    assert page.csp_errors == [], "\n".join(page.csp_errors)
+
+
+def test_the_admin_works_under_the_content_security_policy(
+    watched_page,
+    live_server,
+    org_world,
+    measure_factory,  # noqa: F811
+    mondays,  # noqa: F811
+):
+    page, base = watched_page, live_server.url
+    measure = add_points(
+        measure_factory(), mondays(12), SHIFTING[:12], user=org_world["users"]["lead"]
+    )
+    sign_in(page, live_server, UserFactory(is_staff=True, is_superuser=True))
+
+    open_under_policy(page, f"{base}/admin/metrics/measure/")
+    expect(page.get_by_role("link", name=measure.name)).to_be_visible()
+    open_under_policy(page, f"{base}/admin/metrics/measure/{measure.pk}/change/")
+    # The phases inline's "Add another" link is the admin's own script at work.
+    total_forms = page.locator("input[name$='-TOTAL_FORMS']").first
+    expect(total_forms).to_have_value("0")
+    page.locator("#phases-group .add-row a").click()
+    expect(total_forms).to_have_value("1")
 
     assert page.csp_errors == [], "\n".join(page.csp_errors)
