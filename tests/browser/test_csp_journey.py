@@ -2,12 +2,14 @@
 no policy violation at all, the Plotly charts draw, the print button works and htmx still swaps
 (the driver diagram, the team's member search, the import progress)."""
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from metrics.models import ImportJob
+from metrics.entry import data_point_record
+from metrics.models import ChartSnapshot, ImportJob
 from tests.browser.test_measure_chart_journey import sign_in
 from tests.factories import UserFactory
 from tests.metrics import dashboard_data as dd
@@ -121,6 +123,14 @@ def test_the_main_pages_work_under_the_content_security_policy(
         }"""
     )
     expect(page.locator(".js-plotly-plot .hoverlayer .hovertext").first).to_be_attached()
+    # New data: the chart part polls (htmx), is swapped in with its JSON figure, and redraws.
+    ChartSnapshot.objects.filter(measure=measure).update(status=ChartSnapshot.Status.STALE)
+    page.reload()
+    expect(page.get_by_text("Updating: the chart is being recalculated")).to_be_visible()
+    data_point_record(measure=measure, period=dt.date(2025, 6, 9), value=3, user=lead)
+    calculated = page.locator("#measure-chart").get_by_text(re.compile("^Calculated"))
+    expect(calculated).to_contain_text("from 21 points", timeout=10_000)
+    charts_drawn(page, 1)
 
     # Entering data: the grid, and an import's preview, then its progress (htmx polling).
     open_under_policy(page, f"{base}/measures/{measure.pk}/enter/grid/")
