@@ -69,3 +69,31 @@ def test_templates_hold_nothing_the_policy_would_block(template):
     assert "hx-on" not in text
     assert not re.search(r"\sstyle\s*=", text), "style attribute"
     assert "<style" not in text
+
+
+def test_report_only_mode_sends_the_same_policy_without_enforcing_it():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.CONTENT_SECURITY_POLICY, "
+        "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY]))"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "qi_portal.settings",
+        "DEBUG": "true",
+        "CSP_REPORT_ONLY": "true",
+        "CSP_REPORT_URI": "/csp-reports/",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    enforced, report_only = json.loads(result.stdout.strip().splitlines()[-1])
+    assert enforced is None
+    assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
+    assert report_only["DIRECTIVES"]["report-uri"] == ["/csp-reports/"]
