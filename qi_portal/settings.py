@@ -1,5 +1,6 @@
 """QI Portal settings: one file, driven only by environment variables (README lists them)."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
+    "axes",
     "teams",
     "cycles",
     "metrics",
@@ -50,7 +53,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qi_portal.urls"
@@ -89,6 +95,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"
+# AxesBackend first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,6 +197,49 @@ if envbool("TRUST_X_FORWARDED_PROTO", False):
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = []
+
+# Content Security Policy: scripts only from our own static files (no inline script, no eval).
+# Styles: our own files, plus exactly two inline <style> elements plotly.min.js adds, allowed by
+# their hashes (no 'unsafe-inline'): the empty one it then fills through the CSSOM, and the
+# fixed stylesheet of its bundled map library. tests/security/test_csp.py recomputes the second
+# from the installed plotly.min.js, so an upgrade that changes it fails loudly.
+EMPTY_INLINE_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+PLOTLY_MAP_STYLE = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", EMPTY_INLINE_STYLE, PLOTLY_MAP_STYLE],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if envstr("CSP_REPORT_URI"):
+    _CSP["DIRECTIVES"]["report-uri"] = [envstr("CSP_REPORT_URI")]
+# CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only (for trying out
+# a change to it in production without blocking anything).
+if envbool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is refused for AXES_COOLOFF_MINUTES (429, with a page that says
+# until when). Other users, and the same user from elsewhere, are unaffected.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qi_portal.signin_throttle.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind proxies that append to X-Forwarded-For, TRUSTED_PROXY_COUNT says how many there are, so
+# the client's own address (not the proxy's, nor one a client made up) is the one locked out.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "qi_portal.signin_throttle.client_ip"
 if not SECURE_SSL_REDIRECT and not DEBUG:
     # Turned off on purpose: a proxy in front terminates TLS and redirects plain HTTP itself.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
