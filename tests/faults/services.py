@@ -142,3 +142,29 @@ def children(pid: int) -> list[int]:
     except OSError:
         return []
     return [int(x) for x in text.split()]
+
+
+def start_gunicorn(env: dict, *, port: int, log: Path, workers=1) -> subprocess.Popen:
+    """The app served by gunicorn (sync workers), as in production; waits for /healthz."""
+    import http.client
+
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")), "qi_portal.wsgi",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning",
+        "--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s",
+    ]  # fmt: skip
+    out = open(log, "ab")  # noqa: SIM115 - gunicorn writes to it until it stops
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def answers():
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            return conn.getresponse().status == 200
+        except OSError:
+            return False
+
+    if not wait_for(answers, 60, 0.2):
+        stop(proc)
+        raise RuntimeError("gunicorn did not answer /healthz:\n" + log.read_text()[-3000:])
+    return proc
