@@ -313,12 +313,13 @@ def sweep(*, now=None) -> dict:
             "pk", flat=True
         )
     )
+    # The sweep always tries the broker, even just after a failure (qi_portal.queue).
     for measure_id in measure_ids:
-        enqueue_on_commit(recompute_measure, measure_id)
+        enqueue_on_commit(recompute_measure, measure_id, always_try=True)
     for snapshot_id in dashboard_ids:
-        enqueue_on_commit(recompute_dashboard, snapshot_id)
+        enqueue_on_commit(recompute_dashboard, snapshot_id, always_try=True)
     for job_id in import_ids:
-        enqueue_on_commit(import_data, job_id)
+        enqueue_on_commit(import_data, job_id, always_try=True)
     if measure_ids or dashboard_ids or import_ids:
         logger.info(
             "Sweep re-enqueued %d charts, %d dashboards, %d imports",

@@ -74,3 +74,31 @@ def eager_tasks_off_redis():
             app.conf.task_always_eager = previous
 
     return eager
+
+
+@pytest.fixture
+def own_redis(settings, broker_url):
+    """The app's broker and cache on a redis-server of this test's own."""
+    from qi_portal.celery import app
+    from tests.faults.services import RedisServer
+
+    server = RedisServer()
+    server.start()
+    settings.CACHES = {
+        "default": {  # as settings.py makes it, on this server
+            "BACKEND": "qi_portal.cache.FailFastRedisCache",
+            "LOCATION": server.url(0),
+            "KEY_PREFIX": "qi",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    previous = app.conf.broker_url
+
+    def point_broker(url):
+        app.conf.broker_url = url
+        app._after_fork()  # drop the pooled connections to the old broker
+
+    point_broker(server.url(0))
+    yield server
+    point_broker(previous)
+    server.close()
