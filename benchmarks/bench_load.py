@@ -20,8 +20,9 @@ What runs, all on this machine (loopback only):
    a team lead (team, project and measure pages), a board member (trust and directorate
    dashboards), a coach (the coach view) and a member or lead of each of a few teams (entries).
    A user sends its next request as soon as the last is answered (no think time: a closed
-   loop, the heaviest load N users can make): 80% are page loads, chosen evenly among the six
-   pages; 20% are entries, half "this period" (POST /measures/<id>/enter/), half the grid of
+   loop, the heaviest load N users can make). Each user first makes one request of each kind
+   (in an order of its own), then: 80% are page loads, chosen evenly among the six pages;
+   20% are entries, half "this period" (POST /measures/<id>/enter/), half the grid of
    recent periods (POST /measures/<id>/enter/grid/, two rows filled), each with the form's
    CSRF token, on a measure of the writer's own team. Two users never write the same period
    of a measure at the same moment (a lock per period on this side), so the last accepted
@@ -226,14 +227,21 @@ def user_loop(index: int, plan: Plan, args, results: Results, locks: PeriodLocks
             results.statuses[kind][response.status] += 1
         return response
 
+    # Every user first makes one request of each kind (in its own order), so even a short run
+    # covers them all; then 80/20 at random.
+    first = rng.sample([*READS, *WRITES], len(READS) + len(WRITES))
     while time.perf_counter() < stop_at:
-        if rng.random() >= args.write_share:
+        if first:
+            kind = first.pop()
+        elif rng.random() >= args.write_share:
             kind = rng.choice(READS)
+        else:
+            kind = rng.choice(WRITES)
+        if kind in READS:
             cookie, path = plan.reads[kind]
             send(kind, "GET", path, cookie)
             continue
         target = rng.choice(plan.writes)
-        kind = rng.choice(WRITES)
         if kind == "this period":
             period = rng.choice(target.this_period)
             rows = {period: target.values(rng)}
@@ -363,7 +371,7 @@ def start_worker(env) -> subprocess.Popen:
         "-A", "qi_portal", "worker", "-Q", "charts,dashboards", "--concurrency=2",
         "--loglevel=WARNING", "--hostname=bench-load@%h", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
 def stop(proc) -> None:
