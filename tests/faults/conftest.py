@@ -79,6 +79,7 @@ def eager_tasks_off_redis():
 @pytest.fixture
 def own_redis(settings, broker_url):
     """The app's broker and cache on a redis-server of this test's own."""
+    from qi_portal import cache, queue
     from qi_portal.celery import app
     from tests.faults.services import RedisServer
 
@@ -98,7 +99,13 @@ def own_redis(settings, broker_url):
         app.conf.broker_url = url
         app._after_fork()  # drop the pooled connections to the old broker
 
+    def forget_failures():  # a port may be reused by the next test's server
+        queue._down_until.clear()
+        cache._down_until.clear()
+
+    forget_failures()
     point_broker(server.url(0))
     yield server
     point_broker(previous)
     server.close()
+    forget_failures()
