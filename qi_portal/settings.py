@@ -167,11 +167,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 # Timeouts on the broker's sockets: a hung Redis must not hold a web request for ever (a
 # publish waited without end); qi_portal/queue.py then rests the broker for a few seconds.
-# (A worker's BRPOP is answered within brpop_timeout, 1 s, so 2 s never cuts one short.)
+# (A worker's BRPOP is answered within brpop_timeout, 1 s: 3 s leaves room on a busy host.)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
-    "socket_timeout": 2,
+    "socket_timeout": 3,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

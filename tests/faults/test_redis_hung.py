@@ -64,7 +64,7 @@ def test_pages_and_entries_stay_quick_while_redis_hangs(
     assert times["measure page"] < 4
     assert times["measure page again"] < 1 and times["measure page after the entries"] < 1
     # One publish's socket timeouts (2 s each), then the broker rests; never a hang.
-    assert times["entry"] < 8 and times["entry again"] < 1
+    assert times["entry"] < 12 and times["entry again"] < 1
     saved = DataPoint.objects.filter(measure=measure, period__gte=last_week)
     assert dict(saved.values_list("period", "value")) == {this_week: 41, last_week: 39}
     assert ChartSnapshot.objects.get(measure=measure).status == "stale"
