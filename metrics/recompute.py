@@ -9,14 +9,15 @@
 4. A change to a team's improvement work (cycles.services -> teams.extensions) asks for the
    same dashboards after commit: `team_work_changed`.
 5. `sweep` (beat) re-enqueues whatever stayed stale or dirty, and imports left waiting for a
-   worker: a lost task, a broker outage.
+   worker: a lost task, a broker outage. When the broker is down at entry, the measure's
+   dashboards are marked waiting (`dashboards_mark_waiting`) so they say "updating" meanwhile.
 """
 
 import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from metrics import charting
@@ -54,7 +55,32 @@ def measure_changed(*, measure_id: int) -> None:
         ChartSnapshot.objects.filter(pk=snapshot.pk).exclude(status=STALE).update(
             status=STALE, stale_since=now
         )
-    enqueue_on_commit(recompute_measure, measure_id)
+    enqueue_on_commit(
+        recompute_measure,
+        measure_id,
+        on_unreachable=lambda: dashboards_mark_waiting(measure_id=measure_id),
+    )
+
+
+def dashboards_mark_waiting(*, measure_id: int) -> None:
+    """The measure's recompute could not be enqueued (the broker is down): mark the dashboards
+    that show it as waiting, so they say "updating" over their last figures until the sweep
+    re-enqueues the chart and them. Nothing is enqueued here: the broker is down."""
+    measure = (
+        Measure.objects.filter(pk=measure_id)
+        .values("organisation_id", "team_id", "team__directorate_id")
+        .first()
+    )
+    if measure is None:
+        return
+    Scope = DashboardSnapshot.Scope
+    scopes = Q(scope=Scope.ORGANISATION, scope_id=measure["organisation_id"])
+    if measure["team_id"]:
+        scopes |= Q(scope=Scope.TEAM, scope_id=measure["team_id"])
+        scopes |= Q(scope=Scope.DIRECTORATE, scope_id=measure["team__directorate_id"])
+    DashboardSnapshot.objects.filter(scopes, dirty_since__isnull=True).update(
+        dirty_since=timezone.now()
+    )
 
 
 def measures_changed(*, measure_ids) -> None:
@@ -287,12 +313,13 @@ def sweep(*, now=None) -> dict:
             "pk", flat=True
         )
     )
+    # The sweep always tries the broker, even just after a failure (qi_portal.queue).
     for measure_id in measure_ids:
-        enqueue_on_commit(recompute_measure, measure_id)
+        enqueue_on_commit(recompute_measure, measure_id, always_try=True)
     for snapshot_id in dashboard_ids:
-        enqueue_on_commit(recompute_dashboard, snapshot_id)
+        enqueue_on_commit(recompute_dashboard, snapshot_id, always_try=True)
     for job_id in import_ids:
-        enqueue_on_commit(import_data, job_id)
+        enqueue_on_commit(import_data, job_id, always_try=True)
     if measure_ids or dashboard_ids or import_ids:
         logger.info(
             "Sweep re-enqueued %d charts, %d dashboards, %d imports",

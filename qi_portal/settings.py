@@ -142,7 +142,9 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that, after a failure, rests Redis for a few seconds
+            # (qi_portal/cache.py): a hung Redis costs one timeout, not one per call.
+            "BACKEND": "qi_portal.cache.FailFastRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "qi",
             # An unreachable cache must fail fast (pages fall back to rendering), not hang.
@@ -174,7 +176,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A web request must not hang when the broker is down: fail fast, the sweep re-enqueues.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Timeouts on the broker's sockets: a hung Redis must not hold a web request for ever (a
+# publish waited without end); qi_portal/queue.py then rests the broker for a few seconds.
+# (A worker's BRPOP is answered within brpop_timeout, 1 s: 3 s leaves room on a busy host.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Re-enqueue charts and dashboards whose task was lost (broker outage, killed worker).

@@ -85,7 +85,7 @@ def test_redis_url_makes_redis_the_broker_and_the_cache():
     config = json.loads(probe(DEBUG="true", REDIS_URL="redis://cache.example:6379/2").stdout)
     assert config["eager"] is False
     assert config["broker"] == "redis://cache.example:6379/2"
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "qi_portal.cache.FailFastRedisCache"  # Django's, failing fast
     assert config["cache_options"]["socket_timeout"] <= 5, "a dead cache must not hang pages"
 
 

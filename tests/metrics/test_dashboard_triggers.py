@@ -24,7 +24,7 @@ def sent(monkeypatch):
     """What the recompute pipeline hands to the queue, by task name and arguments."""
     calls = []
 
-    def record(task, *args, countdown=None):
+    def record(task, *args, countdown=None, **options):
         calls.append((task.name.rsplit(".", 1)[-1], args))
 
     monkeypatch.setattr(recompute, "enqueue_on_commit", record)
