@@ -114,7 +114,9 @@ def import_job_run(*, job_id: int) -> str:
             locked = ImportJob.objects.select_for_update().get(pk=job_id)
             if locked.status == Status.DONE:
                 return "nothing to do (done)"
-            counts = data_points_save(measure=measure, rows=rows, user=job.created_by)
+            counts = data_points_save(
+                measure=measure, rows=rows, user=job.created_by, import_job=locked
+            )
             locked.status, locked.counts, locked.stage = Status.DONE, counts, ""
             locked.progress, locked.finished_at, locked.error = 100, timezone.now(), ""
             locked.save(

@@ -136,7 +136,9 @@ def measure_edit(request, measure_id):
     form = MeasureForm(request.POST or None, instance=copy.copy(measure), projects=projects)
     if request.method == "POST":
         saved = _save_measure(
-            request, form, lambda **fields: measures.measure_update(measure=measure, **fields)
+            request,
+            form,
+            lambda **fields: measures.measure_update(measure=measure, actor=request.user, **fields),
         )
         if saved is not None:
             messages.success(request, "Measure saved.")
