@@ -235,6 +235,7 @@ def _audit_cycle(cycle, actor, action, summary: str, changes: dict) -> None:
         action=action,
         summary=summary,
         changes=changes,
+        subject=audit.subject_of("cycle", cycle.pk),
     )
 
 

@@ -190,6 +190,7 @@ def _audit_point(measure, point, user, old: dict, new: dict) -> None:
         if old
         else audit.diff({}, {"period": point.period, **_given(new)}),
         organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
     )
 
 
@@ -219,6 +220,7 @@ def _audit_import(measure, job, user, counts: dict, audited) -> None:
         ),
         changes=changes,
         organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
     )
 
 

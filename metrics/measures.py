@@ -47,6 +47,7 @@ def _audit(measure: Measure, user, action, summary: str, changes: dict, *, obj=N
         summary=summary,
         changes=changes,
         organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
     )
 
 

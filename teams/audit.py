@@ -9,6 +9,7 @@ dates as ISO strings, decimals as strings; `diff` builds it from two snapshots o
 import datetime as dt
 import enum
 import math
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -66,7 +67,16 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def record(
-    *, actor, team, obj, object_type: str, action, summary: str, changes=None, organisation_id=None
+    *,
+    actor,
+    team,
+    obj,
+    object_type: str,
+    action,
+    summary: str,
+    changes=None,
+    organisation_id=None,
+    subject: str = "",
 ) -> AuditEvent:
     """Write one event. Call it inside the transaction of the change. `team` may be None for a
     trust-wide object; then `organisation_id` (or obj.organisation_id) says whose it is."""
@@ -86,4 +96,13 @@ def record(
         object_id=getattr(obj, "pk", None),
         summary=summary,
         changes={str(k): [plain(v) for v in pair] for k, pair in (changes or {}).items()},
+        subject=subject,
     )
+
+
+def subject_of(kind: str, pk) -> str:
+    """The subject of events about one thing: "measure:12"."""
+    return f"{kind}:{pk}"
+
+
+SUBJECT = re.compile(r"^[a-z]+:\d{1,18}$")

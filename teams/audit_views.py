@@ -11,6 +11,7 @@ from teams.access import team_or_404
 from teams.models import AuditEvent
 
 PAGE_SIZE = 50
+SUBJECT_LABELS = {"measure": "measure", "cycle": "PDSA cycle"}
 
 
 def _shown(value) -> str:
@@ -45,9 +46,14 @@ def audit_trail(request, team_id):
     object_type = request.GET.get("type", "")
     if object_type not in audit.OBJECT_TYPES:
         object_type = ""
+    subject = request.GET.get("subject", "")
+    if not audit.SUBJECT.match(subject):
+        subject = ""
     events = AuditEvent.objects.filter(team=team).select_related("actor")
     if object_type:
         events = events.filter(object_type=object_type)
+    if subject:
+        events = events.filter(subject=subject)
     page = Paginator(events.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.change_rows = _change_rows(event)
@@ -58,6 +64,8 @@ def audit_trail(request, team_id):
             "team": team,
             "page": page,
             "object_type": object_type,
+            "subject": subject,
+            "subject_label": SUBJECT_LABELS.get(subject.split(":")[0], "thing"),
             "object_types": audit.OBJECT_TYPES,
         },
     )

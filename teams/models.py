@@ -186,12 +186,16 @@ class AuditEvent(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # The thing whose history this event is part of ("measure:12" for its data points, phases
+    # and baselines too), so that one thing's history can be listed.
+    subject = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["team", "-at"], name="audit_team_at_idx"),
             models.Index(fields=["team", "object_type", "-at"], name="audit_team_type_at_idx"),
+            models.Index(fields=["team", "subject", "-at"], name="audit_team_subject_at_idx"),
         ]
 
     def __str__(self):

@@ -283,3 +283,32 @@ def test_the_views_pass_the_signed_in_person_as_actor(client, org_world, weekly)
     event = AuditEvent.objects.latest("pk")
     assert event.actor == org_world["users"]["lead"]
     assert event.changes == {"name": ["Falls", "Falls on the ward"]}
+
+
+def test_a_measures_history_is_the_trail_filtered_to_it(client, org_world, weekly, measure_factory):
+    from django.urls import reverse
+
+    lead = org_world["users"]["lead"]
+    other = measure_factory(name="Restraints", user=lead)
+    data_point_record(measure=weekly, period=MONDAY, user=lead, value=4)
+    data_point_record(measure=other, period=MONDAY, user=lead, value=9)
+    cycle_services.cycle_plan(
+        change_idea=ChangeIdeaFactory(project=ProjectFactory(team=org_world["own"])),
+        author=lead,
+        objective="Try",
+    )
+    history = reverse("teams:audit_trail", args=[org_world["own"].pk]) + (
+        f"?subject=measure:{weekly.pk}"
+    )
+    client.force_login(lead)
+    page = client.get(reverse("metrics:measure", args=[weekly.pk])).content.decode()
+    assert f'href="{history}"' in page
+    html = client.get(history).content.decode()
+    assert "Added the measure “Falls”" in html and "of “Falls”: 4" in html
+    assert "Restraints" not in html and "Planned PDSA" not in html
+    assert "Showing the history of one measure only" in html
+
+    client.force_login(org_world["users"]["member"])
+    page = client.get(reverse("metrics:measure", args=[weekly.pk])).content.decode()
+    assert "?subject=measure:" not in page
+    assert client.get(history).status_code == 403
