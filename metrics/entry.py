@@ -159,8 +159,9 @@ def data_points_save(*, measure: Measure, rows: list[Row], user, import_job=None
             if import_job is not None:
                 _audit_import(measure, import_job, user, counts, audited)
             else:
-                for point, old, new in audited:
-                    _audit_point(measure, point, user, old, new)
+                audit.record_all(
+                    [_point_event(measure, p, user, old, new) for p, old, new in audited]
+                )
     return counts
 
 
@@ -172,14 +173,14 @@ def _figure(measure: Measure, fields: dict) -> str:
     return f"{fields['value']:g}"
 
 
-def _audit_point(measure, point, user, old: dict, new: dict) -> None:
+def _point_event(measure, point, user, old: dict, new: dict):
     when = P.format_period(point.period, measure.frequency)
     if old:
         action = audit.Action.UPDATE
         summary = f"Corrected {when} of “{measure}”: {_figure(measure, old)} → "
     else:
         action, summary = audit.Action.CREATE, f"Entered {when} of “{measure}”: "
-    audit.record(
+    return audit.event(
         actor=user,
         team=measure.team,
         obj=point,

@@ -66,7 +66,7 @@ def diff(before: dict, after: dict) -> dict:
     return changes
 
 
-def record(
+def event(
     *,
     actor,
     team,
@@ -78,8 +78,8 @@ def record(
     organisation_id=None,
     subject: str = "",
 ) -> AuditEvent:
-    """Write one event. Call it inside the transaction of the change. `team` may be None for a
-    trust-wide object; then `organisation_id` (or obj.organisation_id) says whose it is."""
+    """One event, not yet saved (see `record`). `team` may be None for a trust-wide object; then
+    `organisation_id` (or obj.organisation_id) says whose it is."""
     if object_type not in OBJECT_TYPES:
         raise ValueError(f"Unknown audit object type {object_type!r}.")
     if organisation_id is None:
@@ -87,7 +87,7 @@ def record(
     summary = " ".join(summary.split())
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1] + "…"
-    return AuditEvent.objects.create(
+    return AuditEvent(
         organisation_id=organisation_id,
         team=team,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -98,6 +98,19 @@ def record(
         changes={str(k): [plain(v) for v in pair] for k, pair in (changes or {}).items()},
         subject=subject,
     )
+
+
+def record(**fields) -> AuditEvent:
+    """Write one event (the arguments of `event`). Call it inside the transaction of the
+    change, so that the event and the change are saved, or rolled back, together."""
+    made = event(**fields)
+    made.save()
+    return made
+
+
+def record_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write several events in one query, e.g. one per period of a grid of entries."""
+    return AuditEvent.objects.bulk_create(events)
 
 
 def subject_of(kind: str, pk) -> str:

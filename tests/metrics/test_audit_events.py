@@ -312,3 +312,14 @@ def test_a_measures_history_is_the_trail_filtered_to_it(client, org_world, weekl
     page = client.get(reverse("metrics:measure", args=[weekly.pk])).content.decode()
     assert "?subject=measure:" not in page
     assert client.get(history).status_code == 403
+
+
+def test_a_grid_of_periods_records_one_event_per_changed_period(weekly, lead):
+    data_point_record(measure=weekly, period=MONDAY, user=lead, value=1)
+    AuditEvent.objects.all().delete()
+    rows = [Row(period=MONDAY + dt.timedelta(weeks=i), value=i + 1) for i in range(4)]
+    data_points_save(measure=weekly, rows=rows, user=lead)  # the first period is unchanged
+    events = list(AuditEvent.objects.order_by("pk"))
+    points = {p.period: p.pk for p in weekly.points.all()}
+    assert [e.object_id for e in events] == [points[r.period] for r in rows[1:]]
+    assert {e.action for e in events} == {"create"} and {e.actor for e in events} == {lead}
