@@ -104,3 +104,10 @@ def test_such_uploads_get_a_message_not_a_server_error(client, member, weekly, d
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert not ImportJob.objects.exists() and not DataPoint.objects.exists()
+
+
+@pytest.mark.parametrize("job", ["abc", "1.5", "99999999999999999999999", "-1", "١"])
+def test_a_malformed_import_number_in_the_address_is_not_found(client, member, weekly, job):
+    # ?job=abc raised ValueError: a 500 on the import page.
+    response = client.get(reverse("metrics:import", args=[weekly.pk]), {"job": job})
+    assert response.status_code == 404
