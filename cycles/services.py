@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project, Review
+from teams import audit
 from teams.extensions import team_work_changed
 
 Stage = PDSACycle.Stage
@@ -220,6 +221,24 @@ def _stage_index(stage) -> int:
     return STAGE_ORDER.index(stage)
 
 
+def _cycle_name(cycle) -> str:
+    return f"PDSA {cycle.number} of “{cycle.change_idea}”"
+
+
+def _audit_cycle(cycle, actor, action, summary: str, changes: dict) -> None:
+    # In the caller's transaction: a change that is rolled back leaves no event.
+    audit.record(
+        actor=actor,
+        team=cycle.project.team,
+        obj=cycle,
+        object_type=audit.PDSA_CYCLE,
+        action=action,
+        summary=summary,
+        changes=changes,
+        subject=audit.subject_of("cycle", cycle.pk),
+    )
+
+
 def cycle_plan_prefill(*, parent) -> dict:
     """The Plan of a follow-on cycle, started from its parent: same set-up, next steps as aim."""
     initial = {name: getattr(parent, name) for name in PLAN_FIELDS}
@@ -255,13 +274,31 @@ def cycle_plan(*, change_idea, author, parent=None, measures=None, **plan) -> PD
         if measures:
             cycle_set_measures(cycle=cycle, measures=measures)
         _work_changed(change_idea.project)
+        after = {name: getattr(cycle, name) for name in PLAN_FIELDS}
+        if parent is not None:
+            after["follows"] = f"PDSA {parent.number}"
+        if measures:
+            after["measures"] = sorted(str(m) for m in cycle.measures.all())
+        _audit_cycle(
+            cycle,
+            author,
+            audit.Action.CREATE,
+            f"Planned {_cycle_name(cycle)}"
+            + (f", following PDSA {parent.number}" if parent is not None else ""),
+            audit.diff({}, {k: v for k, v in after.items() if v not in (None, "")}),
+        )
     if change_idea.status in (ChangeIdea.Status.ABANDONED,):
         # Testing an abandoned idea again brings it back into testing.
         change_idea_update(idea=change_idea, status=ChangeIdea.Status.TESTING)
     return cycle
 
 
-def _record(cycle, stage, values, allowed, *, check=None) -> PDSACycle:
+def _record(cycle, stage, values, allowed, *, actor=None, check=None) -> PDSACycle:
+    with transaction.atomic():
+        return _record_stage(cycle, stage, values, allowed, actor=actor, check=check)
+
+
+def _record_stage(cycle, stage, values, allowed, *, actor, check) -> PDSACycle:
     if cycle.stage == Stage.CLOSED:
         raise ValidationError("This cycle is closed; its record can no longer change.")
     if _stage_index(cycle.stage) < _stage_index(stage) - 1:
@@ -270,6 +307,7 @@ def _record(cycle, stage, values, allowed, *, check=None) -> PDSACycle:
             f"Record the {previous.label} stage before {Stage(stage).label}: "
             "a PDSA cycle runs Plan, Do, Study, Act in that order."
         )
+    before = {name: getattr(cycle, name) for name in (*allowed, "stage")}
     changed = _set(cycle, values, allowed)
     if check:
         check(cycle)
@@ -279,17 +317,32 @@ def _record(cycle, stage, values, allowed, *, check=None) -> PDSACycle:
     if changed:
         cycle.save(update_fields=[*changed, "updated_at"])
         _work_changed(cycle.project)
+        after = {name: getattr(cycle, name) for name in before}
+        summary = f"Recorded {Stage(stage).label} for {_cycle_name(cycle)}"
+        if stage == Stage.ACT:
+            summary += f": {PDSACycle.Decision(cycle.decision).label.lower()}"
+        _audit_cycle(cycle, actor, audit.Action.UPDATE, summary, audit.diff(before, after))
     return cycle
 
 
-def cycle_update_plan(*, cycle, measures=None, **plan) -> PDSACycle:
+def cycle_update_plan(*, cycle, measures=None, actor=None, **plan) -> PDSACycle:
     """Change the Plan; `measures`, when given, replaces the measures the cycle aims to move."""
     if not plan.get("objective", cycle.objective).strip():
         raise ValidationError("Say what this test is for: the objective is required.")
     with transaction.atomic():
-        _record(cycle, Stage.PLAN, plan, PLAN_FIELDS)
+        _record(cycle, Stage.PLAN, plan, PLAN_FIELDS, actor=actor)
         if measures is not None:
+            before = sorted(str(m) for m in cycle.measures.all())
             cycle_set_measures(cycle=cycle, measures=measures)
+            after = sorted(str(m) for m in cycle.measures.all())
+            if before != after:
+                _audit_cycle(
+                    cycle,
+                    actor,
+                    audit.Action.UPDATE,
+                    f"Changed the measures {_cycle_name(cycle)} aims to move",
+                    {"measures": [before, after]},
+                )
     return cycle
 
 
@@ -318,8 +371,8 @@ def _check_do(cycle):
         raise ValidationError("The test cannot end before it started.")
 
 
-def cycle_record_do(*, cycle, **do) -> PDSACycle:
-    return _record(cycle, Stage.DO, do, DO_FIELDS, check=_check_do)
+def cycle_record_do(*, cycle, actor=None, **do) -> PDSACycle:
+    return _record(cycle, Stage.DO, do, DO_FIELDS, actor=actor, check=_check_do)
 
 
 def _check_study(cycle):
@@ -327,8 +380,8 @@ def _check_study(cycle):
         raise ValidationError("Say what you learned: Study is where the learning is written down.")
 
 
-def cycle_record_study(*, cycle, **study) -> PDSACycle:
-    return _record(cycle, Stage.STUDY, study, STUDY_FIELDS, check=_check_study)
+def cycle_record_study(*, cycle, actor=None, **study) -> PDSACycle:
+    return _record(cycle, Stage.STUDY, study, STUDY_FIELDS, actor=actor, check=_check_study)
 
 
 def _check_act(cycle):
@@ -336,7 +389,7 @@ def _check_act(cycle):
         raise ValidationError("Choose whether to adopt, adapt or abandon the change.")
 
 
-def cycle_record_act(*, cycle, decision, next_steps: str = "") -> PDSACycle:
+def cycle_record_act(*, cycle, decision, next_steps: str = "", actor=None) -> PDSACycle:
     """Record the decision. Adapt means another cycle: the caller offers to plan it, prefilled."""
     with transaction.atomic():
         _record(
@@ -344,6 +397,7 @@ def cycle_record_act(*, cycle, decision, next_steps: str = "") -> PDSACycle:
             Stage.ACT,
             {"decision": decision, "next_steps": next_steps},
             ACT_FIELDS,
+            actor=actor,
             check=_check_act,
         )
         idea = cycle.change_idea
@@ -356,7 +410,7 @@ def cycle_offers_next(cycle) -> bool:
     return cycle.decision == PDSACycle.Decision.ADAPT and cycle.stage in (Stage.ACT, Stage.CLOSED)
 
 
-def cycle_close(*, cycle) -> PDSACycle:
+def cycle_close(*, cycle, actor=None) -> PDSACycle:
     if cycle.stage == Stage.CLOSED:
         return cycle
     if not cycle.learning.strip() or not cycle.decision:
@@ -364,10 +418,19 @@ def cycle_close(*, cycle) -> PDSACycle:
             "A cycle can only be closed once Study (what was learned) and Act (the decision) "
             "are recorded."
         )
-    cycle.stage = Stage.CLOSED
-    cycle.closed_at = timezone.now()
-    cycle.save(update_fields=["stage", "closed_at", "updated_at"])
-    _work_changed(cycle.project)
+    before = cycle.stage
+    with transaction.atomic():
+        cycle.stage = Stage.CLOSED
+        cycle.closed_at = timezone.now()
+        cycle.save(update_fields=["stage", "closed_at", "updated_at"])
+        _work_changed(cycle.project)
+        _audit_cycle(
+            cycle,
+            actor,
+            audit.Action.UPDATE,
+            f"Closed {_cycle_name(cycle)}",
+            {"stage": [before, Stage.CLOSED]},
+        )
     return cycle
 
 

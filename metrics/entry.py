@@ -11,6 +11,10 @@ from django.utils import timezone
 from metrics import periods as P
 from metrics.models import DataPoint, DataPointRevision, Measure
 from metrics.recompute import measure_changed
+from teams import audit
+
+# An import's event lists at most this many corrected periods (its counts cover them all).
+AUDIT_IMPORT_CORRECTIONS = 100
 
 
 @dataclass
@@ -104,9 +108,10 @@ def _fields(measure: Measure, row: Row) -> dict:
     return {"value": row.value, "numerator": None, "denominator": None, "note": row.note}
 
 
-def data_points_save(*, measure: Measure, rows: list[Row], user) -> dict:
+def data_points_save(*, measure: Measure, rows: list[Row], user, import_job=None) -> dict:
     """Save every row or none. New periods are created; periods entered again are corrected,
-    with the previous values kept as a revision. Returns counts of created/corrected/unchanged."""
+    with the previous values kept as a revision. Returns counts of created/corrected/unchanged.
+    The audit trail gets one event per changed period, or one for a whole `import_job`."""
     problems = rows_problems(measure, rows, today=timezone.localdate())
     if any(problems):
         raise RowsInvalid(problems)
@@ -118,7 +123,7 @@ def data_points_save(*, measure: Measure, rows: list[Row], user) -> dict:
             p.period: p
             for p in DataPoint.objects.filter(measure=measure, period__in=[r.period for r in rows])
         }
-        new_points, revisions = [], []
+        new_points, revisions, audited = [], [], []
         for row in rows:
             fields = _fields(measure, row)
             point = existing.get(row.period)
@@ -127,11 +132,13 @@ def data_points_save(*, measure: Measure, rows: list[Row], user) -> dict:
                     DataPoint(measure=measure, period=row.period, entered_by=user, **fields)
                 )
                 counts["created"] += 1
+                audited.append((new_points[-1], {}, fields))
                 continue
             old = {name: getattr(point, name) for name in fields}
             if old == fields:
                 counts["unchanged"] += 1
                 continue
+            audited.append((point, old, fields))
             revisions.append(
                 DataPointRevision(
                     point=point,
@@ -149,7 +156,73 @@ def data_points_save(*, measure: Measure, rows: list[Row], user) -> dict:
         DataPointRevision.objects.bulk_create(revisions, batch_size=1000)
         if counts["created"] or counts["corrected"]:
             measure_changed(measure_id=measure.pk)
+            if import_job is not None:
+                _audit_import(measure, import_job, user, counts, audited)
+            else:
+                audit.record_all(
+                    [_point_event(measure, p, user, old, new) for p, old, new in audited]
+                )
     return counts
+
+
+def _figure(measure: Measure, fields: dict) -> str:
+    if not fields:
+        return "nothing"
+    if measure.uses_denominator:
+        return f"{fields['numerator']:g}/{fields['denominator']:g}"
+    return f"{fields['value']:g}"
+
+
+def _point_event(measure, point, user, old: dict, new: dict):
+    when = P.format_period(point.period, measure.frequency)
+    if old:
+        action = audit.Action.UPDATE
+        summary = f"Corrected {when} of “{measure}”: {_figure(measure, old)} → "
+    else:
+        action, summary = audit.Action.CREATE, f"Entered {when} of “{measure}”: "
+    return audit.event(
+        actor=user,
+        team=measure.team,
+        obj=point,
+        object_type=audit.DATA_POINT,
+        action=action,
+        summary=summary + _figure(measure, new),
+        changes=audit.diff(old, new)
+        if old
+        else audit.diff({}, {"period": point.period, **_given(new)}),
+        organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
+    )
+
+
+def _given(fields: dict) -> dict:
+    return {name: value for name, value in fields.items() if value not in (None, "")}
+
+
+def _audit_import(measure, job, user, counts: dict, audited) -> None:
+    corrections = [(p, old, new) for p, old, new in audited if old][:AUDIT_IMPORT_CORRECTIONS]
+    changes = {
+        "rows": [None, sum(counts.values())],
+        "new periods": [None, counts["created"]],
+        "corrected periods": [None, counts["corrected"]],
+        "unchanged periods": [None, counts["unchanged"]],
+    }
+    for point, old, new in corrections:
+        changes[point.period.isoformat()] = [_figure(measure, old), _figure(measure, new)]
+    audit.record(
+        actor=user,
+        team=measure.team,
+        obj=job,
+        object_type=audit.DATA_IMPORT,
+        action=audit.Action.CREATE,
+        summary=(
+            f"Imported {sum(counts.values()):,} rows into “{measure}” from {job.source} "
+            f"({counts['created']} new, {counts['corrected']} corrected)"
+        ),
+        changes=changes,
+        organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
+    )
 
 
 def data_point_record(

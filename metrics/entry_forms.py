@@ -171,6 +171,8 @@ class GridForm(forms.Form):
 class ImportForm(forms.Form):
     text = forms.CharField(
         required=False,
+        # Not stripped: problems name lines as numbered in the paste, leading blank lines included.
+        strip=False,
         label="Paste from a spreadsheet",
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
         help_text="Copy the columns from Excel and paste them here, or paste CSV text.",

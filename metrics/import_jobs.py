@@ -105,8 +105,7 @@ def import_job_run(*, job_id: int) -> str:
     _progress(job_id, stage="Checking the rows", rows_total=len(rows), progress=30)
     problems = rows_problems(measure, rows, today=timezone.localdate())
     if any(problems):
-        bad = sum(1 for p in problems if p)
-        return _fail(job_id, _invalid_message(bad))
+        return _fail(job_id, _invalid_message(rows, problems))
 
     _progress(job_id, stage=f"Saving {len(rows):,} rows", progress=60)
     try:
@@ -114,20 +113,26 @@ def import_job_run(*, job_id: int) -> str:
             locked = ImportJob.objects.select_for_update().get(pk=job_id)
             if locked.status == Status.DONE:
                 return "nothing to do (done)"
-            counts = data_points_save(measure=measure, rows=rows, user=job.created_by)
+            counts = data_points_save(
+                measure=measure, rows=rows, user=job.created_by, import_job=locked
+            )
             locked.status, locked.counts, locked.stage = Status.DONE, counts, ""
             locked.progress, locked.finished_at, locked.error = 100, timezone.now(), ""
             locked.save(
                 update_fields=["status", "counts", "stage", "progress", "finished_at", "error"]
             )
     except RowsInvalid as invalid:
-        return _fail(job_id, _invalid_message(sum(1 for p in invalid.problems if p)))
+        return _fail(job_id, _invalid_message(rows, invalid.problems))
     return "done"
 
 
-def _invalid_message(bad: int) -> str:
-    rows = "row has a problem" if bad == 1 else "rows have problems"
+def _invalid_message(rows: list[Row], problems: list[list[str]]) -> str:
+    """How many rows cannot be saved, naming the first of them and what is wrong with it."""
+    bad = [(row, p) for row, p in zip(rows, problems, strict=True) if p]
+    first_row, first_problems = bad[0]
+    where = f"line {first_row.line}" if first_row.line else "the first such row"
+    count = "1 row has a problem" if len(bad) == 1 else f"{len(bad)} rows have problems"
     return (
-        f"{bad} {rows} now (the data or the measure changed since the preview). "
-        "Nothing was saved: check the preview again."
+        f"{count} now (the data or the measure changed since the preview), first on {where}: "
+        f"{' '.join(first_problems)} Nothing was saved: check the preview again."
     )

@@ -7,6 +7,7 @@ on its row; the domain checks (future period, duplicates, numerator above denomi
 entry service's. Nothing here touches the database.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -34,6 +35,10 @@ MONTH_NAMES = ("%b %Y", "%B %Y", "%d %b %Y", "%d %B %Y", "%b-%y", "%b %y", "%B %
 GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 EMPTY_MARKS = {"", "-", "–", "—", "n/a", "na", "null", "none"}
+# A data point's note holds at most this many characters (DataPoint.note).
+NOTE_LENGTH = 500
+# No period, number or note is anywhere near this long; csv refuses longer cells anyway.
+CELL_LENGTH = 10_000
 
 
 class TableRefused(ValueError):
@@ -55,25 +60,48 @@ def decode_upload(data: bytes) -> str:
             f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB: "
             "split it, or keep only the period and value columns."
         )
-    if b"\x00" in data[:4096]:
-        raise TableRefused(
-            "The file is not plain text. In Excel use File → Save As → CSV (comma delimited)."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    not_text = TableRefused(
+        "The file is not plain text. In Excel use File → Save As → CSV (comma delimited)."
+    )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" (tab separated, UTF-16 with its byte order mark).
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise not_text from None
+    elif b"\x00" in data:
+        # Anywhere in the file, not only its start: the database cannot store the character.
+        raise not_text
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise not_text
+    return text
 
 
 def detect_delimiter(lines: list[str]) -> str:
-    """Tabs (a paste from a spreadsheet), else whichever of , ; appears on the most lines."""
+    """Tabs (a paste from a spreadsheet), else whichever of , ; splits the first lines into
+    cells best: most lines holding a date cell, then most lines of two cells or more; a comma
+    when they tie. (csv.Sniffer was misled by quoted cells holding the other delimiter.)"""
     sample = lines[:20]
     if any("\t" in line for line in sample):
         return "\t"
-    try:
-        return csv.Sniffer().sniff("\n".join(sample), delimiters=",;").delimiter
-    except csv.Error:
-        return ","
+
+    def score(delimiter: str) -> tuple[int, int]:
+        dated = split = 0
+        for line in sample:
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:
+                continue
+            dated += any(len(c) <= 40 and parse_date(c) is not None for c in cells)
+            split += len(cells) >= 2
+        return dated, split
+
+    return ";" if score(";") > score(",") else ","
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -109,7 +137,7 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     if GROUPED_NUMBER.match(cleaned):
         cleaned = cleaned.replace(",", "")
     if PLAIN_NUMBER.match(cleaned):
-        return float(cleaned), None
+        return float(cleaned) + 0.0, None  # + 0.0: "-0" is 0, not a negative zero
     if re.fullmatch(r"[-+]?\d+,\d+", cleaned):
         return None, f"“{text.strip()}” is not a number: use a point for decimals (12.5)."
     return None, f"“{_short(text)}” is not a number."
@@ -132,6 +160,7 @@ def _columns(header: list[str] | None, width: int, uses_denominator: bool) -> tu
     if header is not None:
         named = [_header_word(cell) for cell in header]
         if "period" in named and any(c in named for c in ("value", "numerator", "denominator")):
+            _refuse_repeated_columns(header, named)
             return tuple(named)
         # A header we cannot map: assume the usual order, as without a header.
     order = (
@@ -140,6 +169,17 @@ def _columns(header: list[str] | None, width: int, uses_denominator: bool) -> tu
         else ("period", "value", "note")
     )
     return tuple(order[i] if i < len(order) else "" for i in range(width))
+
+
+def _refuse_repeated_columns(header: list[str], named: list[str]) -> None:
+    for column in dict.fromkeys(c for c in named if c):
+        positions = [i + 1 for i, c in enumerate(named) if c == column]
+        if len(positions) > 1:
+            cells = " and ".join(f"column {i} (“{_short(header[i - 1], 20)}”)" for i in positions)
+            raise TableRefused(
+                f"The header names the {column} twice: {cells}. Keep one of them, so that it is "
+                "clear which one to import."
+            )
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -161,7 +201,13 @@ def _row(cells: list[str], columns: tuple[str, ...], line: int) -> Row:
                         f"“{_short(cell)}” is not a date: use 31/03/2025 or 2025-03-31."
                     )
         elif column == "note":
-            row.note = cell.strip()[:500]
+            row.note = cell.strip()
+            if len(row.note) > NOTE_LENGTH:
+                # Never cut silently: what is saved must be what the person sees.
+                row.problems.append(
+                    f"The note is {len(row.note):,} characters long; at most {NOTE_LENGTH} "
+                    "can be kept. Shorten it."
+                )
         elif column:
             number, problem = parse_number(cell)
             if problem is None and column != "value" and cell.strip().endswith("%"):
@@ -180,18 +226,32 @@ def _row(cells: list[str], columns: tuple[str, ...], line: int) -> Row:
     return row
 
 
+def _cells(line: str, number: int, delimiter: str) -> list[str]:
+    """The cells of one line (a line never holds a line break: quoted ones are not joined)."""
+    try:
+        cells = [cell for row in csv.reader(io.StringIO(line), delimiter=delimiter) for cell in row]
+    except csv.Error:
+        cells = None
+    if cells is None or any(len(cell) > CELL_LENGTH for cell in cells):
+        raise TableRefused(
+            f"Line {number} cannot be read: it has a cell longer than {CELL_LENGTH:,} characters "
+            "or a broken quote. Check that line."
+        )
+    return cells
+
+
 def parse_table(text: str, *, uses_denominator: bool) -> Table:
     """Every non-blank line as a Row (line numbers as the person sees them in their paste)."""
-    lines = text.splitlines()
+    # A byte order mark pasted along with the text (or left by a decoder) is not part of a cell.
+    lines = text.removeprefix("\ufeff").splitlines()
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip(" \t,;")]
     if not numbered:
         raise TableRefused("There is nothing to import: paste rows of periods and values.")
+    for number, line in numbered:
+        if "\x00" in line:
+            raise TableRefused(f"Line {number} holds a character that is not text (NUL).")
     delimiter = detect_delimiter([line for _, line in numbered])
-    records = [
-        (number, cells)
-        for number, line in numbered
-        for cells in csv.reader(io.StringIO(line), delimiter=delimiter)
-    ]
+    records = [(number, _cells(line, number, delimiter)) for number, line in numbered]
     has_header = _is_header(records[0][1])
     header = records[0][1] if has_header else None
     body = records[1:] if has_header else records

@@ -8,11 +8,47 @@ from django.db import transaction
 
 from metrics.models import BaselineChange, ChartSnapshot, Measure, Phase
 from metrics.recompute import measure_changed, measure_listing_changed
+from teams import audit
 
 # Changing these changes what the chart shows, so the chart is recomputed.
 CHART_FIELDS = {"chart_type", "frequency", "improvement", "target"}
 # Changing these changes only how dashboards list the measure.
 LISTING_FIELDS = {"name", "team", "is_key", "kind", "unit"}
+# What the audit trail records of a measure's definition.
+AUDITED_FIELDS = (
+    "name",
+    "team",
+    "kind",
+    "definition",
+    "unit",
+    "frequency",
+    "chart_type",
+    "improvement",
+    "target",
+    "is_key",
+)
+
+
+def _audited(measure: Measure) -> dict:
+    return {name: getattr(measure, name) for name in AUDITED_FIELDS}
+
+
+def _projects(measure: Measure) -> list[str]:
+    return sorted(str(p) for p in measure.projects.all())
+
+
+def _audit(measure: Measure, user, action, summary: str, changes: dict, *, obj=None, kind=None):
+    audit.record(
+        actor=user,
+        team=measure.team,
+        obj=obj or measure,
+        object_type=kind or audit.MEASURE,
+        action=action,
+        summary=summary,
+        changes=changes,
+        organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
+    )
 
 
 @transaction.atomic
@@ -25,13 +61,22 @@ def measure_create(*, organisation, team=None, user=None, projects=(), **fields)
         measure.projects.set(projects)
     ChartSnapshot.objects.create(measure=measure, status=ChartSnapshot.Status.FRESH)
     measure_listing_changed(measure)
+    after = {name: v for name, v in _audited(measure).items() if v not in (None, "")}
+    if projects:
+        after["projects"] = _projects(measure)
+    _audit(
+        measure, user, audit.Action.CREATE, f"Added the measure “{measure}”", audit.diff({}, after)
+    )
     return measure
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, projects=None, **fields) -> Measure:
+def measure_update(*, measure: Measure, projects=None, actor=None, **fields) -> Measure:
     changed = [name for name, value in fields.items() if getattr(measure, name) != value]
     previous_team = measure.team
+    before = _audited(measure)
+    if projects is not None:
+        before["projects"] = _projects(measure)
     for name in changed:
         setattr(measure, name, fields[name])
     if changed:
@@ -39,6 +84,12 @@ def measure_update(*, measure: Measure, projects=None, **fields) -> Measure:
         measure.save(update_fields=[*changed, "updated_at"])
     if projects is not None:
         measure.projects.set(projects)
+    after = _audited(measure)
+    if projects is not None:
+        after["projects"] = _projects(measure)
+    changes = audit.diff(before, after)
+    if changes:
+        _audit(measure, actor, audit.Action.UPDATE, f"Changed the measure “{measure}”", changes)
     if CHART_FIELDS.intersection(changed):
         measure_changed(measure_id=measure.pk)  # its recompute asks for the dashboards
     elif LISTING_FIELDS.intersection(changed):
@@ -76,6 +127,15 @@ def phase_start(
         changed_by=user,
     )
     measure_changed(measure_id=measure.pk)
+    _audit(
+        measure,
+        user,
+        audit.Action.CREATE,
+        f"Started a new phase of “{measure}” from {starts_on:%d/%m/%Y}",
+        audit.diff({}, {"starts_on": starts_on, "reason": reason, "change_idea": change_idea}),
+        obj=phase,
+        kind=audit.PHASE,
+    )
     return phase
 
 
@@ -91,9 +151,22 @@ def phase_remove(*, phase: Phase, reason: str, user) -> None:
         reason=reason,
         changed_by=user,
     )
-    measure_id = phase.measure_id
+    measure_id, phase_id = phase.measure_id, phase.pk
     phase.delete()
+    phase.pk = phase_id  # the event names the phase that was removed
     measure_changed(measure_id=measure_id)
+    _audit(
+        phase.measure,
+        user,
+        audit.Action.DELETE,
+        f"Removed the phase of “{phase.measure}” from {phase.starts_on:%d/%m/%Y}",
+        {
+            **audit.diff({"starts_on": phase.starts_on, "label": phase.label}, {}),
+            "reason": [None, reason],
+        },
+        obj=phase,
+        kind=audit.PHASE,
+    )
 
 
 @transaction.atomic
@@ -104,8 +177,19 @@ def baseline_freeze(*, measure: Measure, until: dt.date | None, reason: str, use
         raise ValidationError("Say why: the reason is kept with the chart.")
     if until is not None and not measure.points.filter(period__lte=until).exists():
         raise ValidationError("There are no data points up to that period to freeze limits on.")
+    before = measure.freeze_until
     measure.freeze_until = until
     measure.save(update_fields=["freeze_until", "updated_at"])
+    _audit(
+        measure,
+        user,
+        audit.Action.UPDATE,
+        f"Froze the limits of “{measure}” on the data up to {until:%d/%m/%Y}"
+        if until
+        else f"Unfroze the limits of “{measure}”",
+        {"freeze_until": [before, until], "reason": [None, reason]},
+        kind=audit.BASELINE,
+    )
     action = BaselineChange.Action.FROZEN if until else BaselineChange.Action.UNFROZEN
     BaselineChange.objects.create(
         measure=measure, action=action, period=until, reason=reason, changed_by=user

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from teams.models import (
+    AuditEvent,
     CoachAssignment,
     Directorate,
     Membership,
@@ -98,3 +99,23 @@ class CoachAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["coach__username", "coach__first_name", "coach__last_name", "team__name"]
     list_select_related = ["coach", "team"]
     autocomplete_fields = ["coach", "team"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the services, never edited."""
+
+    list_display = ["at", "organisation", "team", "actor", "action", "object_type", "summary"]
+    list_filter = ["organisation", "action", "object_type"]
+    search_fields = ["summary"]
+    list_select_related = ["organisation", "team", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

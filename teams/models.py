@@ -7,6 +7,7 @@ how one organisation's rows never reach another's users.
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Organisation(models.Model):
@@ -156,3 +157,46 @@ class CoachAssignment(models.Model):
             _same_organisation(self.coach, self.team.organisation_id, "a coach of this team")
             if not self.coach.organisation_roles.filter(role=OrganisationRole.Role.COACH).exists():
                 raise ValidationError(f"{self.coach} does not have the QI coach role.")
+
+
+class AuditEvent(models.Model):
+    """Who changed which data point, measure, phase, baseline or PDSA cycle, when, and how
+    (`changes`: {field: [old, new]} in plain JSON values). Written by the apps' services through
+    teams.audit.record, in the same transaction as the change itself."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Removed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    # Empty for trust-wide things (a measure owned by no team).
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    # Kept when the person's account goes: the summary still says what was done.
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+    # The thing whose history this event is part of ("measure:12" for its data points, phases
+    # and baselines too), so that one thing's history can be listed.
+    subject = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "-at"], name="audit_team_at_idx"),
+            models.Index(fields=["team", "object_type", "-at"], name="audit_team_type_at_idx"),
+            models.Index(fields=["team", "subject", "-at"], name="audit_team_subject_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'nobody'}: {self.summary}"

@@ -10,6 +10,7 @@ role check.
 | write reviews                            | no     | no   | assigned teams | no    | yes   |
 | trust dashboard and board report         | yes    | yes  | yes            | yes   | yes   |
 | organisation structure, users, roles     | no     | no   | no             | no    | yes   |
+| the team's audit trail (who changed what)| no     | own  | assigned teams | no    | yes   |
 
 Nobody ever acts on another organisation's rows. A user's memberships, roles and coaching
 assignments are read once per request (two queries) and kept on the user object.
@@ -139,6 +140,18 @@ def can_write_review(user, team) -> bool:
     return access.is_admin or team.pk in access.coached_team_ids
 
 
+def can_view_audit(user, team) -> bool:
+    """Read the team's audit trail: who changed which data point, measure, phase or cycle."""
+    access = access_for(user)
+    if not _in_organisation(access, team.organisation_id):
+        return False
+    return (
+        access.is_admin
+        or access.team_roles.get(team.pk) == ROLE_LEAD
+        or team.pk in access.coached_team_ids
+    )
+
+
 def can_view_dashboard(user, organisation) -> bool:
     """The trust-wide dashboard and the board report."""
     return can_view_organisation(user, organisation)
@@ -186,6 +199,7 @@ TEAM_ACTIONS = {
     "manage_team": can_manage_team,
     "change_phase": can_change_phase,
     "write_review": can_write_review,
+    "view_audit": can_view_audit,
 }
 MEASURE_ACTIONS = {
     "enter_data": can_enter_data,

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from teams import views
+from teams import audit_views, views
 
 app_name = "teams"
 urlpatterns = [
     path("trust/", views.trust, name="trust"),
     path("teams/", views.my_teams, name="my_teams"),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("teams/<int:team_id>/audit/", audit_views.audit_trail, name="audit_trail"),
     path("teams/<int:team_id>/members/", views.membership_add, name="membership_add"),
     path("teams/<int:team_id>/members/search/", views.member_search, name="member_search"),
     path(

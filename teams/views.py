@@ -86,6 +86,7 @@ def _render_team(request, team, *, membership_form=None, status=200):
             "coaches": coaches,
             "can_manage": can_manage,
             "can_edit": permissions.can_edit_team_work(request.user, team),
+            "can_view_audit": permissions.can_view_audit(request.user, team),
             "membership_form": membership_form if can_manage else None,
             **choices,
             # Sections other apps add (projects and cycles, measures): see teams.extensions.

@@ -127,7 +127,7 @@ def cycle_stage(request, cycle_id, stage):
             values["measures"] = form.cleaned_data["measures"]
         cycle.refresh_from_db()  # the form wrote to the instance; the service compares
         try:
-            RECORDERS[stage](cycle=cycle, **values)
+            RECORDERS[stage](cycle=cycle, actor=request.user, **values)
         except ValidationError as error:
             access.apply_service_errors(form, error)
         else:
@@ -154,7 +154,7 @@ def cycle_close(request, cycle_id):
     cycle = access.cycle_or_404(request.user, cycle_id)
     access.require_edit(request.user, cycle.project.team)
     try:
-        services.cycle_close(cycle=cycle)
+        services.cycle_close(cycle=cycle, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

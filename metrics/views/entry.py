@@ -1,6 +1,8 @@
 """Entering data: this period (two clicks from the measure page), a grid of recent periods, and
 a paste or file import with a preview of every row before anything is saved."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -124,7 +126,7 @@ def _counts_message(counts) -> str:
 
 def _job_for(request, measure, job_id) -> ImportJob:
     # Only its author sees an import: it may hold data they have not yet decided to save.
-    if not str(job_id).isdigit():  # ?job= that is not an id: not found, not a server error
+    if not re.fullmatch(r"[0-9]{1,18}", str(job_id)):  # ?job=abc is not found, not a 500
         raise Http404("No such import.")
     return get_object_or_404(ImportJob, pk=job_id, measure=measure, created_by=request.user)
 

@@ -136,7 +136,9 @@ def measure_edit(request, measure_id):
     form = MeasureForm(request.POST or None, instance=copy.copy(measure), projects=projects)
     if request.method == "POST":
         saved = _save_measure(
-            request, form, lambda **fields: measures.measure_update(measure=measure, **fields)
+            request,
+            form,
+            lambda **fields: measures.measure_update(measure=measure, actor=request.user, **fields),
         )
         if saved is not None:
             messages.success(request, "Measure saved.")
@@ -182,6 +184,9 @@ def _render_page(request, measure, *, status=200, **forms):
         "can_manage": permissions.can_manage_measure(user, measure),
         "can_enter": permissions.can_enter_data(user, measure),
         "can_change_phase": can_change_phase,
+        # Its history is the team's audit trail, filtered to this measure.
+        "can_view_history": measure.team is not None
+        and permissions.can_view_audit(user, measure.team),
         **forms,
     }
     return render(request, "metrics/measure_detail.html", context, status=status)

@@ -15,30 +15,35 @@ TEAM_TABLE = {
         "manage_team": (False, False),
         "change_phase": (False, False),
         "write_review": (False, False),
+        "view_audit": (False, False),
     },
     "lead": {
         "edit_team_work": (True, False),
         "manage_team": (True, False),
         "change_phase": (True, False),
         "write_review": (False, False),
+        "view_audit": (True, False),
     },
     "coach": {
         "edit_team_work": (True, False),
         "manage_team": (False, False),
         "change_phase": (True, False),
         "write_review": (True, False),
+        "view_audit": (True, False),
     },
     "board": {
         "edit_team_work": (False, False),
         "manage_team": (False, False),
         "change_phase": (False, False),
         "write_review": (False, False),
+        "view_audit": (False, False),
     },
     "admin": {
         "edit_team_work": (True, True),
         "manage_team": (True, True),
         "change_phase": (True, True),
         "write_review": (True, True),
+        "view_audit": (True, True),
     },
 }
 
