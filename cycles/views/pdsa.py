@@ -1,5 +1,7 @@
 """PDSA cycles: plan one in two minutes, then record Do, Study and Act, each its own short form."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,7 +33,8 @@ def _parent_from(request, idea):
     parent_id = request.GET.get("parent") or request.POST.get("parent")
     if not parent_id:
         return None
-    if not parent_id.isdigit():  # not an id at all: not found, rather than a server error
+    # Not an id at all (or one too long for the database): not found, not a server error.
+    if not re.fullmatch(r"[0-9]{1,18}", parent_id):
         raise Http404("No such earlier cycle in this project.")
     parent = selectors.cycle_for_user_or_none(request.user, parent_id)
     if parent is None or parent.project_id != idea.project_id:

@@ -101,6 +101,9 @@ RULES: dict[str, Callable[[Profile, str | None], bool]] = {
     "resolve_review": lambda p, team: _edit(p, team) or _coaches(p, team),
     # copy any idea of the organisation into a project the user may edit (their own team's)
     "spread": lambda p, team: _edit(p, _home_team(p)),
+    # read the team's audit trail (who changed which data): the lead, the assigned coach,
+    # admins (teams.permissions.can_view_audit; DESIGN §6 names it for leads, coaches, admins)
+    "view_audit": lambda p, team: _admin(p) or _lead(p, team) or _coaches(p, team),
     # the coaching views: every QI coach
     "coach": lambda p, team: "coach" in p.roles,
     # organisation structure, users, roles, background workers: admins

@@ -195,6 +195,10 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
     "teams:trust": (Case("view"),),
     "teams:my_teams": (Case("view"),),
     "teams:team": (Case("view", TEAMS, args=TEAM),),
+    "teams:audit_trail": (
+        Case("view_audit", TEAMS, args=TEAM),
+        Case("view_audit", TEAMS, args=TEAM, query=lambda w, p, u: {"type": "measure"}),
+    ),
     "teams:member_search": (
         Case("manage_team", TEAMS, args=TEAM, query=lambda w, p, u: {"q": "Candidate"}),
     ),
