@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 DASHBOARD_COALESCE_SECONDS = 2.0
 # The sweep leaves young work alone: its own task is probably on its way.
 SWEEP_GRACE = dt.timedelta(seconds=30)
+# From this many stale charts on, the sweep sends chunks of SWEEP_CHUNK to `recompute_chunk`.
+SWEEP_BATCH_FROM = 20
+SWEEP_CHUNK = 100
 # Dashboards draw this many of a chart's latest values as its sparkline.
 SPARKLINE_POINTS = 26
 
@@ -297,7 +300,7 @@ def dashboard_snapshot_compute(*, snapshot_id: int) -> str:
 def sweep(*, now=None) -> dict:
     """Re-enqueue charts left stale, dashboards left waiting and imports left queued beyond
     the grace period. Every task is idempotent, so one that was merely slow does no harm."""
-    from metrics.tasks import import_data, recompute_dashboard, recompute_measure
+    from metrics.tasks import import_data, recompute_chunk, recompute_dashboard, recompute_measure
 
     cutoff = (now or timezone.now()) - SWEEP_GRACE
     measure_ids = list(
@@ -314,8 +317,15 @@ def sweep(*, now=None) -> dict:
         )
     )
     # The sweep always tries the broker, even just after a failure (qi_portal.queue).
-    for measure_id in measure_ids:
-        enqueue_on_commit(recompute_measure, measure_id, always_try=True)
+    if len(measure_ids) < SWEEP_BATCH_FROM:
+        for measure_id in measure_ids:
+            enqueue_on_commit(recompute_measure, measure_id, always_try=True)
+    else:
+        # Many charts left behind (after a broker outage, say): in chunks through the
+        # engine's batch form, as a bulk recompute does, rather than a task per chart.
+        measure_ids.sort()
+        for i in range(0, len(measure_ids), SWEEP_CHUNK):
+            enqueue_on_commit(recompute_chunk, measure_ids[i : i + SWEEP_CHUNK], always_try=True)
     for snapshot_id in dashboard_ids:
         enqueue_on_commit(recompute_dashboard, snapshot_id, always_try=True)
     for job_id in import_ids:

@@ -171,6 +171,39 @@ def test_the_sweep_re_enqueues_what_was_left_behind(
     assert len(callbacks) == 2
 
 
+def test_the_sweep_sends_many_stale_charts_in_chunks_to_the_batch_recompute(
+    measure_factory, org_world, mondays, django_capture_on_commit_callbacks, monkeypatch
+):
+    from metrics import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.recompute_chunk, "apply_async", lambda args, **kw: sent.append(("chunk", args))
+    )
+    monkeypatch.setattr(
+        tasks.recompute_measure, "apply_async", lambda args, **kw: sent.append(("one", args))
+    )
+    monkeypatch.setattr(recompute, "SWEEP_BATCH_FROM", 3)
+    monkeypatch.setattr(recompute, "SWEEP_CHUNK", 2)
+    measures = [measure_factory(name=f"Measure {i}") for i in range(5)]
+    for measure in measures:
+        enter(measure, org_world["users"]["member"], mondays)  # their tasks were "lost"
+    later = timezone.now() + dt.timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recompute.sweep(now=later)["charts"] == 5
+    ids = sorted(m.pk for m in measures)
+    chunks = [args[0] for kind, args in sent if kind == "chunk"]
+    assert chunks == [ids[0:2], ids[2:4], ids[4:5]]
+    assert not [args for kind, args in sent if kind == "one"]
+
+    # Fewer than SWEEP_BATCH_FROM: one task per chart, as before.
+    sent.clear()
+    monkeypatch.setattr(recompute, "SWEEP_BATCH_FROM", 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute.sweep(now=later)
+    assert sorted(args[0] for kind, args in sent if kind == "one") == ids
+
+
 @pytest.mark.django_db(transaction=True)
 def test_without_redis_the_same_code_runs_in_process_after_commit(
     measure_factory, org_world, mondays, eager_tasks
