@@ -174,7 +174,8 @@ class AuditEvent(models.Model):
     )
     # Empty for trust-wide things (a measure owned by no team).
     team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+        # The trail outlives a deleted team (it stays the organisation's, seen in the admin).
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
     )
     # Kept when the person's account goes: the summary still says what was done.
     actor = models.ForeignKey(

@@ -50,11 +50,15 @@ ACTORS = {
     "cycles:review_add": "coach",
     "cycles:review_resolve": "lead",
 }
-# The sign-in records are written only by django-axes: the admin adds none, for anyone.
+# The sign-in records are written only by django-axes, and the audit trail only by the
+# services: the admin adds, changes and deletes none of them, for anyone.
 NOBODY_MAY_POST = {
     "admin:axes_accessattempt_add",
     "admin:axes_accessfailurelog_add",
     "admin:axes_accesslog_add",
+    "admin:teams_auditevent_add",
+    "admin:teams_auditevent_change",
+    "admin:teams_auditevent_delete",
 }
 
 

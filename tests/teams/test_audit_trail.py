@@ -189,3 +189,14 @@ def test_a_long_summary_is_cut_to_fit(org_world):
     saved = event(org_world["own"], None, summary="word " * 200)
     assert len(saved.summary) == 300 and saved.summary.endswith("…")
     assert saved.actor is None
+
+
+@pytest.mark.django_db
+def test_the_trail_outlives_a_deleted_team(org_world):
+    other = org_world["other"]
+    made = event(other, org_world["users"]["admin"], summary="Changed the measure “Falls”")
+    other.delete()
+    made.refresh_from_db()
+    assert made.team_id is None
+    assert made.organisation_id == org_world["organisation"].pk
+    assert made.summary == "Changed the measure “Falls”"
