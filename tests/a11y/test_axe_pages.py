@@ -45,8 +45,8 @@ def _fake_world(world_class):
         project=project,
         idea=Obj(1),
         driver=Obj(1),
-        cycles_by_stage={s: cycle for s in ("plan", "do", "study", "act", "closed")},
-        measures_by_chart={c: measure for c in ("run", "xmr", "p", "pp", "u", "up", "c")},
+        cycles_by_stage=dict.fromkeys(("plan", "do", "study", "act", "closed"), cycle),
+        measures_by_chart=dict.fromkeys(("run", "xmr", "p", "pp", "u", "up", "c"), measure),
         trust_measure=Obj(2, team=None, team_id=None),
         phase=Obj(1),
         review=Obj(1),
@@ -165,4 +165,3 @@ def test_interactive_states_have_no_serious_or_critical_violations(
 
     print(f"\n{len(states)} interactive states checked; all violations by id: {dict(seen)}")
     assert not failures, "axe found serious or critical violations:\n" + "\n".join(failures)
-

@@ -73,9 +73,10 @@ def _measure_with_data(*, organisation, team, chart_type, name, rows):
     )
     periods = _history("week", len(rows))
     if ratio:
-        entries = [Row(period=p, numerator=n, denominator=d) for p, (n, d) in zip(periods, rows)]
+        pairs = zip(periods, rows, strict=True)
+        entries = [Row(period=p, numerator=n, denominator=d) for p, (n, d) in pairs]
     else:
-        entries = [Row(period=p, value=v) for p, v in zip(periods, rows)]
+        entries = [Row(period=p, value=v) for p, v in zip(periods, rows, strict=True)]
     data_points_save(measure=measure, rows=entries, user=User.objects.get(username=LEAD))
     return measure
 
@@ -145,7 +146,8 @@ def build_world() -> World:
     by_stage = {}
     for cycle in cycles.select_related("project__team").order_by("pk"):
         current = by_stage.get(cycle.stage)
-        if current is None or (current.project.team_id != team.pk and cycle.project.team_id == team.pk):
+        ours = cycle.project.team_id == team.pk
+        if current is None or (ours and current.project.team_id != team.pk):
             by_stage[cycle.stage] = cycle
 
     idea = ChangeIdea.objects.filter(project__team=team).select_related("project", "driver").first()
