@@ -166,3 +166,39 @@ def test_enter_this_periods_value_and_use_the_grid_by_keyboard(
     corrected = DataPoint.objects.get(measure=measure, period=last_period)
     assert (corrected.value, corrected.note) == (31.25, "Two long stays discharged")
     assert DataPoint.objects.get(measure=measure, period=this_period).value == 29.5
+
+
+def test_adding_a_driver_keeps_focus_in_the_redrawn_diagram(demo_world, keyboard_page, live_server):
+    """The driver diagram redraws itself (htmx) after each change, taking away the button just
+    pressed; focus lands on the field in error, or on the diagram's heading, never lost."""
+    from cycles.models import Driver
+    from tests.a11y.world import LEAD
+
+    page, keys = keyboard_page
+    base, project = live_server.url, demo_world.project
+    page.goto(f"{base}/accounts/login/")
+    keys.type(LEAD)
+    keys.press("Tab")
+    keys.type(PASSWORD)
+    keys.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{base}/projects/{project.pk}/")
+    before = Driver.objects.filter(project=project).count()
+
+    keys.skip_to_main()
+    keys.tab_to(lambda f: f.tag == "button" and f.text == "Add driver")
+    with page.expect_response(lambda r: r.url.endswith(f"/projects/{project.pk}/drivers/")):
+        keys.press("Enter")  # nothing typed: the diagram comes back with the error
+    page.locator("#driver-diagram .is-invalid").wait_for()
+    field = keys.focused()
+    assert field is not None and field.name == "text" and field.visible, field
+    keys.type("Staff know each patient's risks at handover")
+    keys.tab_to(lambda f: f.tag == "button" and f.text == "Add driver", limit=10)
+    with page.expect_response(lambda r: r.url.endswith(f"/projects/{project.pk}/drivers/")):
+        keys.press("Enter")
+    page.get_by_text("Staff know each patient's risks at handover").first.wait_for()
+    heading = keys.focused()
+    assert heading is not None and heading.id == "diagram-heading" and heading.visible, heading
+
+    assert Driver.objects.filter(project=project).count() == before + 1
+    assert Driver.objects.filter(project=project, text__startswith="Staff know").exists()
