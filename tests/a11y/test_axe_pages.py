@@ -8,8 +8,20 @@ import pytest
 
 from tests.a11y import axe
 from tests.a11y.pages import NOT_VISITED, url_names, visits
-from tests.a11y.world import LEAD, MEMBER
+from tests.a11y.world import ADMIN, COACH, LEAD, MEMBER
 from tests.factories import PASSWORD as FACTORY_PASSWORD
+
+VALID_IMPORT = "period,value\n{},31.5\n{},30.25\n"
+
+
+def _periods(measure, n):
+    """The n periods before the current one, oldest first (ISO dates)."""
+    from django.utils import timezone
+
+    from metrics import periods as P
+
+    newest_first = P.previous_periods(measure.frequency, timezone.localdate(), n + 1)[1:]
+    return [p.isoformat() for p in reversed(newest_first)]
 
 
 def test_every_url_is_visited_or_excused(db):
@@ -75,6 +87,8 @@ def test_every_page_has_no_serious_or_critical_violations(demo_world, sign_in, l
 def test_interactive_states_have_no_serious_or_critical_violations(
     demo_world, sign_in, live_server
 ):
+    from metrics.models import ChartSnapshot
+
     failures, states, seen = [], [], Counter()
     base = live_server.url
 
@@ -136,6 +150,40 @@ def test_interactive_states_have_no_serious_or_critical_violations(
     for summary in lead.locator("main details > summary").all()[:3]:
         summary.click()
     check(lead, "project page with its inline edit forms open")
+
+    lead.goto(f"{base}/measures/{xmr.pk}/enter/grid/")
+    lead.locator("tbody input[name^=value_]").first.fill("lots")
+    lead.get_by_role("button", name="Save all").click()
+    assert lead.locator("tbody tr.table-danger").count() >= 1
+    check(lead, "data grid with a row in error")
+
+    lead.goto(f"{base}/measures/{xmr.pk}/import/")
+    lead.get_by_label("Paste from a spreadsheet").fill(VALID_IMPORT.format(*_periods(xmr, 2)))
+    lead.locator("main form button[type=submit]").last.click()
+    lead.get_by_role("button", name="Save 2 rows").click()
+    lead.wait_for_url(f"{base}/measures/{xmr.pk}/")  # a small import is saved at once
+    assert "2 corrected" in lead.get_by_role("status").first.inner_text()
+    check(lead, "measure page after an import, with its message")
+
+    ChartSnapshot.objects.filter(measure=xmr).update(status="stale")
+    lead.goto(f"{base}/measures/{xmr.pk}/")
+    assert lead.locator("[data-chart-status=updating]").count() == 1
+    check(lead, "measure page while its chart is updating")
+
+    lead.goto(f"{base}/library/?q=handover")
+    check(lead, "library searched")
+
+    coach = sign_in(COACH)
+    coach.goto(f"{base}/projects/{demo_world.project.pk}/")
+    coach.get_by_role("button", name="Send review").click()
+    assert coach.locator(".is-invalid").count() >= 1
+    check(coach, "review form submitted empty")
+
+    admin = sign_in(ADMIN)
+    admin.goto(f"{base}/system/workers/")
+    admin.get_by_role("button", name="Check the workers now").click()
+    admin.wait_for_load_state("load")
+    check(admin, "worker check requested, waiting for an answer")
 
     lead.goto(f"{base}/accounts/password/")
     lead.locator("main form button[type=submit]").last.click()
