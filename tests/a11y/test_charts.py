@@ -105,3 +105,26 @@ def test_dashboard_charts_have_a_linked_table_and_icons_have_words(
         _, icons = _check_page(page, path, expect_charts=charts)
         icons_seen += len(icons)
     assert icons_seen >= 10  # the dashboards do show icons, so the check above had work to do
+
+
+def test_a_chart_that_finishes_updating_is_announced(demo_world, sign_in, live_server):
+    """The chart part replaces itself while it polls; the status region outside it stays, so a
+    screen reader hears when the chart is up to date."""
+    from metrics.models import ChartSnapshot
+    from metrics.recompute import chart_snapshot_compute
+
+    measure = demo_world.measures_by_chart["xmr"]
+    ChartSnapshot.objects.filter(measure=measure).update(status="stale")
+    page = sign_in(LEAD)
+    page.goto(f"{live_server.url}/measures/{measure.pk}/")
+    announcer = page.locator("#chart-announcer")
+    assert announcer.get_attribute("role") == "status"
+    assert announcer.inner_text() == ""
+    assert page.locator("#measure-chart #chart-announcer").count() == 0  # not in the swapped part
+    assert page.locator("[data-chart-status=updating]").count() == 1
+
+    chart_snapshot_compute(measure_id=measure.pk)  # the worker's job, done here
+    page.locator("[data-chart-status=updating]").wait_for(state="detached", timeout=10_000)
+    points = page.locator("#data-table tbody tr").count()
+    assert announcer.inner_text() == f"The chart is up to date: {points} points."
+    assert page.locator("#chart-announcer").count() == 1
