@@ -134,6 +134,11 @@ def test_enter_this_periods_value_and_use_the_grid_by_keyboard(
     keys.skip_to_main()
     this_period = keys.tab_to(lambda f: f.name == "period")
     assert this_period.checked, "this period is chosen by default"
+    keys.press("ArrowDown")  # the arrow keys move between the periods offered
+    earlier = keys.focused()
+    assert earlier.name == "period" and earlier.checked and earlier.index != this_period.index
+    keys.press("ArrowUp")
+    assert keys.focused().index == this_period.index and keys.focused().checked
     keys.tab_to(lambda f: f.id == "id_value")
     keys.replace("29.5")
     keys.press("Enter")  # submits the form from its field
@@ -202,3 +207,23 @@ def test_adding_a_driver_keeps_focus_in_the_redrawn_diagram(demo_world, keyboard
 
     assert Driver.objects.filter(project=project).count() == before + 1
     assert Driver.objects.filter(project=project, text__startswith="Staff know").exists()
+
+
+def test_every_stop_of_key_pages_shows_focus_and_none_traps_it(demo_world, sign_in, live_server):
+    from tests.a11y.world import BOARD, COACH, LEAD
+
+    world = demo_world
+    pages = [
+        (LEAD, f"/teams/{world.team.pk}/"),
+        (LEAD, f"/projects/{world.project.pk}/"),
+        (LEAD, f"/cycles/{world.cycles_by_stage['act'].pk}/"),
+        (LEAD, f"/measures/{world.measures_by_chart['xmr'].pk}/enter/grid/"),
+        (BOARD, "/dashboard/"),
+        (COACH, "/coaching/dashboard/"),
+    ]
+    signed_in = {}
+    for role, path in pages:
+        page = signed_in.get(role) or signed_in.setdefault(role, sign_in(role))
+        page.goto(live_server.url + path)
+        stops = Keyboard(page).walk_whole_page()
+        assert stops[0].href == "#main" and len(stops) > 5, (path, [str(s) for s in stops])
