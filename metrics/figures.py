@@ -17,7 +17,7 @@ from metrics.chart_text import text_alternative
 from metrics.icons import COLOURS
 from metrics.spc.explain import PERCENT_CHARTS, format_date, format_value, point_label_parts
 
-__all__ = ["POINT_COLOURS", "build_figure", "escape", "text_alternative"]
+__all__ = ["POINT_COLOURS", "POINT_SYMBOLS", "build_figure", "escape", "text_alternative"]
 
 POINT_COLOURS = {
     "common_cause": COLOURS["common_cause"],
@@ -25,6 +25,15 @@ POINT_COLOURS = {
     "concern": COLOURS["concern"],
     "neither_high": COLOURS["neither"],
     "neither_low": COLOURS["neither"],
+}
+# Colour is never the only signal (WCAG 1.4.1): each kind of point has its own marker shape,
+# drawn the same in the legend, so the chart reads in greyscale and to colour-blind eyes.
+POINT_SYMBOLS = {
+    "common_cause": "circle",
+    "improvement": "diamond",
+    "concern": "square",
+    "neither_high": "triangle-up",
+    "neither_low": "triangle-up",
 }
 POINT_TYPE_NAMES = {
     "improvement": "Special cause: improvement",
@@ -77,6 +86,7 @@ def _data_trace(result, xs, periods, name, unit) -> go.Scatter:
         for parts in point_label_parts(result, periods, unit)
     ]
     colours = [POINT_COLOURS.get(p.get("point_type") or "", DATA_COLOUR) for p in points]
+    symbols = [POINT_SYMBOLS.get(p.get("point_type") or "", "circle") for p in points]
     special = [p.get("point_type") not in (None, "common_cause") for p in points]
     return go.Scatter(
         x=xs,
@@ -88,6 +98,7 @@ def _data_trace(result, xs, periods, name, unit) -> go.Scatter:
         connectgaps=False,
         marker={
             "color": colours,
+            "symbol": symbols,
             "size": [10 if s else 7 for s in special],
             "line": {"color": "#ffffff", "width": 1},
         },
@@ -144,7 +155,7 @@ def _legend_traces(result) -> list[go.Scatter]:
             mode="markers",
             name=name,
             hoverinfo="skip",
-            marker={"color": POINT_COLOURS[key], "size": 10},
+            marker={"color": POINT_COLOURS[key], "symbol": POINT_SYMBOLS[key], "size": 10},
         )
         for key, name in POINT_TYPE_NAMES.items()
         if key in present
@@ -211,11 +222,11 @@ def build_figure(
     annotations: Iterable[tuple] = (),
     improvement: str | None = None,
 ) -> go.Figure:
-    """Data with coloured special causes, centre, limits and 2σ limits per phase, target and
+    """Data with special causes marked, centre, limits and 2σ limits per phase, target and
     PDSA markers. ``periods``: dates (or ISO strings) per point, or None for point numbers.
     ``target`` is in the plotted scale (a proportion on p/p' charts, drawn as a percentage).
     ``improvement`` (increase | decrease) is stated on the y axis ("higher is better"); point
-    colours come from the engine's point types."""
+    colours and marker shapes come from the engine's point types."""
     chart, n = result["chart"], len(result["points"])
     if periods is not None and len(periods) != n:
         raise ValueError(f"{len(periods)} periods given for {n} points")

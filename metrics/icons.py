@@ -2,10 +2,12 @@
 
 Pure (no Django). Follows the NHS England Making Data Count conventions: a white circle ringed
 in the icon's colour; variation icons carry H or L (special cause high/low) above a line of dots
-whose last two points rise or fall; assurance icons carry P (pass), F (fail) or ? (hit or miss)
-above a dashed target line. Colours: improvement/pass blue, concern/fail orange, neither purple,
-common cause and hit-or-miss grey. Every icon has a letter or pattern as well as a colour, and is
-announced by its label (``role="img"`` with a ``<title>`` referenced by ``aria-labelledby``).
+whose last two points rise or fall, or C (common cause) above a flat line; assurance icons carry
+P (pass), F (fail) or ? (hit or miss) above a dashed target line. (Making Data Count draws common
+cause without a letter; ours has its C so that every icon reads without its colour.) Colours:
+improvement/pass blue, concern/fail orange, neither purple, common cause and hit-or-miss grey.
+Every icon has a letter and a pattern as well as a colour, and is announced by its label
+(``role="img"`` with a ``<title>`` referenced by ``aria-labelledby``).
 
 ``None`` (a run chart, or no target) means "no icon": the SVG functions return "" and the label
 functions return a readable "no icon" label for a text fallback. Unknown values raise ValueError.
@@ -40,7 +42,7 @@ _GREY = COLOURS["common_cause"]
 
 # key: (colour, letter, dots pattern, label)
 _VARIATION = {
-    "common_cause": (_GREY, "", "flat", "Common cause variation — no significant change"),
+    "common_cause": (_GREY, "C", "flat", "Common cause variation — no significant change"),
     "improvement_high": (
         COLOURS["improvement"],
         "H",

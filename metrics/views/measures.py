@@ -208,7 +208,8 @@ def measure_chart_part(request, measure_id):
         cycles=selectors.chart_cycles(measure),
         has_points=selectors.has_points(measure),
     )
-    return render(request, "metrics/_chart.html", {"chart": chart, "measure": measure})
+    context = {"chart": chart, "measure": measure, "polled": True}
+    return render(request, "metrics/_chart.html", context)
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).

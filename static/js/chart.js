@@ -2,12 +2,19 @@
    swaps in a new chart part (the measure page polls while its chart is updating). */
 (function () {
   "use strict";
+  // The container is named and described (its text alternative and table); the SVG drawing's
+  // tick labels and hover layers would only be noise to a screen reader. The toolbar stays.
+  function hideDrawing(el) {
+    el.querySelectorAll("svg.main-svg").forEach(function (svg) {
+      svg.setAttribute("aria-hidden", "true");
+    });
+  }
   function draw(root) {
     root.querySelectorAll("[data-figure]").forEach(function (el) {
       var source = document.getElementById(el.dataset.figure);
       if (!source || !window.Plotly) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(el, figure.data, figure.layout, figure.config);
+      window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(hideDrawing);
     });
   }
   if (window.htmx) {

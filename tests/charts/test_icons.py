@@ -19,7 +19,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 BLUE, ORANGE, PURPLE, GREY = "#289de0", "#fab428", "#361475", "#7f7f7f"
 
 VARIATIONS = [
-    ("common_cause", GREY, None, "Common cause variation — no significant change"),
+    ("common_cause", GREY, "C", "Common cause variation — no significant change"),
     ("improvement_high", BLUE, "H", "Special cause variation — improvement (high)"),
     ("improvement_low", BLUE, "L", "Special cause variation — improvement (low)"),
     ("concern_high", ORANGE, "H", "Special cause variation — concern (high)"),
