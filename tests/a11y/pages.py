@@ -97,6 +97,7 @@ def visits(world: World) -> list[Visit]:
         v("teams:my_teams", MEMBER),
         v("teams:team", MEMBER, team.pk),
         v("teams:team", LEAD, team.pk, note="with member management"),
+        v("teams:audit_trail", LEAD, team.pk, note="the team's audit trail"),
         v("teams:coaching", COACH),
         v("teams:organisation", ADMIN),
         # cycles
