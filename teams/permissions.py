@@ -120,8 +120,8 @@ def can_manage_team(user, team) -> bool:
     return access.is_admin or access.team_roles.get(team.pk) == ROLE_LEAD
 
 
-def can_change_phase(user, team) -> bool:
-    """Start a new phase (re-baseline) or freeze limits on one of the team's measures."""
+def _lead_coach_or_admin(user, team) -> bool:
+    """The team's lead, a coach assigned to it, or an admin of its organisation."""
     access = access_for(user)
     if not _in_organisation(access, team.organisation_id):
         return False
@@ -130,6 +130,11 @@ def can_change_phase(user, team) -> bool:
         or access.team_roles.get(team.pk) == ROLE_LEAD
         or team.pk in access.coached_team_ids
     )
+
+
+def can_change_phase(user, team) -> bool:
+    """Start a new phase (re-baseline) or freeze limits on one of the team's measures."""
+    return _lead_coach_or_admin(user, team)
 
 
 def can_write_review(user, team) -> bool:
@@ -142,14 +147,7 @@ def can_write_review(user, team) -> bool:
 
 def can_view_audit(user, team) -> bool:
     """Read the team's audit trail: who changed which data point, measure, phase or cycle."""
-    access = access_for(user)
-    if not _in_organisation(access, team.organisation_id):
-        return False
-    return (
-        access.is_admin
-        or access.team_roles.get(team.pk) == ROLE_LEAD
-        or team.pk in access.coached_team_ids
-    )
+    return _lead_coach_or_admin(user, team)
 
 
 def can_view_dashboard(user, organisation) -> bool:

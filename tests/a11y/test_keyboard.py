@@ -202,6 +202,8 @@ def test_adding_a_driver_keeps_focus_in_the_redrawn_diagram(demo_world, keyboard
     with page.expect_response(lambda r: r.url.endswith(f"/projects/{project.pk}/drivers/")):
         keys.press("Enter")
     page.get_by_text("Staff know each patient's risks at handover").first.wait_for()
+    # Focus moves once htmx has settled the new diagram (after the text is already shown).
+    page.wait_for_function("document.activeElement && document.activeElement.id !== ''")
     heading = keys.focused()
     assert heading is not None and heading.id == "diagram-heading" and heading.visible, heading
 
