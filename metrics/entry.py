@@ -108,17 +108,28 @@ def _fields(measure: Measure, row: Row) -> dict:
     return {"value": row.value, "numerator": None, "denominator": None, "note": row.note}
 
 
-def data_points_save(*, measure: Measure, rows: list[Row], user, import_job=None) -> dict:
+def data_points_save(
+    *, measure: Measure, rows: list[Row], user, import_job=None, remove=()
+) -> dict:
     """Save every row or none. New periods are created; periods entered again are corrected,
-    with the previous values kept as a revision. Returns counts of created/corrected/unchanged.
-    The audit trail gets one event per changed period, or one for a whole `import_job`."""
+    with the previous values kept as a revision; the stored figures of the periods in `remove`
+    (not also in `rows`) are deleted. Returns counts of created/corrected/unchanged, and of
+    removed when removals were asked for. The audit trail gets one event per changed period, or
+    one for a whole `import_job`; a removed figure's event keeps what it held (its correction
+    history goes with it)."""
     problems = rows_problems(measure, rows, today=timezone.localdate())
     if any(problems):
         raise RowsInvalid(problems)
+    remove = set(remove) - {r.period for r in rows}
     counts = {"created": 0, "corrected": 0, "unchanged": 0}
     with transaction.atomic():
         # Lock the measure: concurrent entries for it queue here instead of racing on periods.
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        removed = []
+        if remove:
+            removed = list(DataPoint.objects.filter(measure=measure, period__in=remove))
+            DataPoint.objects.filter(pk__in=[p.pk for p in removed]).delete()
+            counts["removed"] = len(removed)
         existing = {
             p.period: p
             for p in DataPoint.objects.filter(measure=measure, period__in=[r.period for r in rows])
@@ -154,13 +165,14 @@ def data_points_save(*, measure: Measure, rows: list[Row], user, import_job=None
             counts["corrected"] += 1
         DataPoint.objects.bulk_create(new_points, batch_size=1000)
         DataPointRevision.objects.bulk_create(revisions, batch_size=1000)
-        if counts["created"] or counts["corrected"]:
+        if counts["created"] or counts["corrected"] or removed:
             measure_changed(measure_id=measure.pk)
             if import_job is not None:
                 _audit_import(measure, import_job, user, counts, audited)
             else:
                 audit.record_all(
                     [_point_event(measure, p, user, old, new) for p, old, new in audited]
+                    + [_removal_event(measure, p, user) for p in removed]
                 )
     return counts
 
@@ -190,6 +202,22 @@ def _point_event(measure, point, user, old: dict, new: dict):
         changes=audit.diff(old, new)
         if old
         else audit.diff({}, {"period": point.period, **_given(new)}),
+        organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
+    )
+
+
+def _removal_event(measure, point, user):
+    old = {name: getattr(point, name) for name in ("value", "numerator", "denominator", "note")}
+    when = P.format_period(point.period, measure.frequency)
+    return audit.event(
+        actor=user,
+        team=measure.team,
+        obj=point,
+        object_type=audit.DATA_POINT,
+        action=audit.Action.DELETE,
+        summary=f"Removed {when} of “{measure}”: {_figure(measure, old)} → nothing",
+        changes=audit.diff({"period": point.period, **_given(old)}, {}),
         organisation_id=measure.organisation_id,
         subject=audit.subject_of("measure", measure.pk),
     )

@@ -114,7 +114,8 @@ def _choice_label(measure, period, point, *, current) -> str:
 
 
 class GridForm(forms.Form):
-    """Recent periods in one table; rows left empty are ignored."""
+    """Recent periods in one table; rows left empty are ignored, and a period holding a figure
+    can be ticked to remove it."""
 
     def __init__(self, *args, measure: Measure, periods: list[dt.date], held: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +136,10 @@ class GridForm(forms.Form):
                 initial=point.note if point else "",
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
+            if point is not None:
+                self.fields[f"remove_{period.isoformat()}"] = forms.BooleanField(
+                    required=False, label="Remove"
+                )
         self.value_names = names
         self.column_labels = list(value_labels(measure).values())
 
@@ -148,12 +153,20 @@ class GridForm(forms.Form):
                 "fields": [self[f"{name}_{iso}"] for name in self.value_names],
                 "note": self[f"note_{iso}"],
                 "held": self.held.get(period),
+                "remove": self[f"remove_{iso}"] if f"remove_{iso}" in self.fields else None,
                 "problems": self.row_problems.get(period, []),
             }
 
+    def removals(self) -> list[dt.date]:
+        """The periods whose stored figure is to be deleted (their boxes are then ignored)."""
+        return [p for p in self.periods if self.cleaned_data.get(f"remove_{p.isoformat()}")]
+
     def rows(self) -> list[Row]:
         rows = []
+        removed = set(self.removals())
         for period in self.periods:
+            if period in removed:
+                continue
             iso = period.isoformat()
             numbers = {name: self.cleaned_data.get(f"{name}_{iso}") for name in self.value_names}
             note = self.cleaned_data.get(f"note_{iso}", "")

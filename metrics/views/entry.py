@@ -101,12 +101,14 @@ def entry_grid(request, measure_id):
     held = _held(measure, periods)
     form = GridForm(_posted(request), measure=measure, periods=periods, held=held)
     if request.method == "POST" and form.is_valid():
-        rows = form.rows()
-        if not rows:
+        rows, removals = form.rows(), form.removals()
+        if not rows and not removals:
             form.add_error(None, "Every row is empty: there is nothing to save.")
         else:
             try:
-                counts = data_points_save(measure=measure, rows=rows, user=request.user)
+                counts = data_points_save(
+                    measure=measure, rows=rows, user=request.user, remove=removals
+                )
             except RowsInvalid as invalid:
                 form.add_row_problems(rows, invalid.problems)
                 form.add_error(None, str(invalid))
@@ -118,9 +120,11 @@ def entry_grid(request, measure_id):
 
 def _counts_message(counts) -> str:
     parts = [f"{counts['created']} new", f"{counts['corrected']} corrected"]
+    if counts.get("removed"):
+        parts.append(f"{counts['removed']} removed")
     if counts["unchanged"]:
         parts.append(f"{counts['unchanged']} unchanged")
-    changed = counts["created"] or counts["corrected"]
+    changed = counts["created"] or counts["corrected"] or counts.get("removed")
     return f"Saved: {', '.join(parts)}." + (" The chart is updating." if changed else "")
 
 

@@ -158,6 +158,7 @@ def test_enter_this_periods_value_and_use_the_grid_by_keyboard(
     keys.skip_to_main()
     keys.tab_to(lambda f: f.name == f"value_{this_period.isoformat()}")
     keys.tab()  # this period's note
+    assert keys.tab().name == f"remove_{this_period.isoformat()}"  # it holds a figure now
     assert keys.tab().name == f"value_{last_period.isoformat()}"  # down the grid, row by row
     keys.replace("31.25")
     keys.tab()

@@ -99,3 +99,75 @@ def test_a_proportion_grid_has_numerator_and_denominator(client, member, measure
     )
     point = DataPoint.objects.get(measure=measure)
     assert (point.numerator, point.denominator, point.value) == (3, 40, None)
+
+
+def test_a_ticked_remove_box_deletes_the_stored_figure_and_leaves_it_in_the_audit_trail(
+    client, member, weekly
+):
+    from metrics.models import ChartSnapshot, Measure
+    from teams.models import AuditEvent
+
+    periods = recent()
+    data_point_record(measure=weekly, period=periods[1], value=30, user=member)
+    data_point_record(measure=weekly, period=periods[2], value=41, user=member, note="typo")
+    version = Measure.objects.get(pk=weekly.pk).data_version
+    html = client.get(reverse("metrics:entry_grid", args=[weekly.pk])).content.decode()
+    # Only periods that hold a figure offer the box, each named for screen readers.
+    assert f'name="remove_{periods[2].isoformat()}"' in html
+    assert f'name="remove_{periods[0].isoformat()}"' not in html
+    assert 'aria-label="Remove the figure of' in html
+
+    response = client.post(
+        reverse("metrics:entry_grid", args=[weekly.pk]),
+        {
+            f"value_{periods[0].isoformat()}": "33",
+            f"value_{periods[1].isoformat()}": "30",  # unchanged
+            f"value_{periods[2].isoformat()}": "41",  # its boxes are ignored: it is removed
+            f"remove_{periods[2].isoformat()}": "on",
+        },
+        follow=True,
+    )
+    assert "Saved: 1 new, 0 corrected, 1 removed, 1 unchanged." in response.content.decode()
+    stored = dict(DataPoint.objects.filter(measure=weekly).values_list("period", "value"))
+    assert stored == {periods[0]: 33, periods[1]: 30}
+    assert Measure.objects.get(pk=weekly.pk).data_version > version
+    assert ChartSnapshot.objects.get(measure=weekly).status != ChartSnapshot.Status.FRESH or (
+        ChartSnapshot.objects.get(measure=weekly).data_version
+        == Measure.objects.get(pk=weekly.pk).data_version
+    )
+    removal = AuditEvent.objects.get(action="delete")
+    assert removal.actor == member and removal.team == weekly.team
+    assert removal.summary.startswith("Removed ") and removal.summary.endswith("41 → nothing")
+    assert removal.changes["value"] == [41, None] and removal.changes["note"] == ["typo", None]
+
+
+def test_a_removal_with_a_bad_row_beside_it_removes_nothing(client, member, weekly):
+    periods = recent()
+    data_point_record(measure=weekly, period=periods[2], value=41, user=member)
+    response = client.post(
+        reverse("metrics:entry_grid", args=[weekly.pk]),
+        {
+            f"value_{periods[0].isoformat()}": "about 30",  # refused: not a number
+            f"remove_{periods[2].isoformat()}": "on",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert DataPoint.objects.filter(measure=weekly, period=periods[2], value=41).exists()
+    html = response.content.decode()
+    assert f'name="remove_{periods[2].isoformat()}" id="id_remove_{periods[2].isoformat()}"' in html
+    assert "checked" in html.split(f'name="remove_{periods[2].isoformat()}"')[1].split(">")[0]
+
+
+def test_the_service_removes_nothing_when_a_row_beside_the_removal_is_refused(member, weekly):
+    from metrics.entry import Row, RowsInvalid, data_points_save
+
+    periods = recent()
+    data_point_record(measure=weekly, period=periods[2], value=41, user=member)
+    with pytest.raises(RowsInvalid):
+        data_points_save(
+            measure=weekly,
+            rows=[Row(period=periods[0], value=float("nan"))],
+            user=member,
+            remove=[periods[2]],
+        )
+    assert DataPoint.objects.filter(measure=weekly, period=periods[2], value=41).exists()
