@@ -1,9 +1,11 @@
 """An import's life: previewed, confirmed, saved (all rows or none), by the request itself when
 small or by a worker when large, with its progress recorded on the ImportJob row."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from metrics import importing
@@ -13,6 +15,10 @@ from qi_portal.queue import enqueue_on_commit
 
 # Above this many rows the save goes to a worker, so the request never runs long.
 LARGE_IMPORT_ROWS = 500
+# A job holds the pasted or uploaded text: once it is saved, refused or left unconfirmed, it is
+# kept this long (for its result page and a retry), then deleted by a daily beat task. Jobs
+# waiting for or held by a worker are never pruned. The audit trail keeps who imported what.
+IMPORT_JOB_RETENTION = dt.timedelta(days=7)
 
 Status = ImportJob.Status
 
@@ -136,3 +142,17 @@ def _invalid_message(rows: list[Row], problems: list[list[str]]) -> str:
         f"{count} now (the data or the measure changed since the preview), first on {where}: "
         f"{' '.join(first_problems)} Nothing was saved: check the preview again."
     )
+
+
+def import_jobs_prune(*, now=None, keep: dt.timedelta = IMPORT_JOB_RETENTION) -> int:
+    """Delete the jobs finished (imported or not) or left in preview more than `keep` ago, with
+    the text they hold. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - keep
+    S = ImportJob.Status
+    old = ImportJob.objects.filter(
+        Q(status__in=[S.DONE, S.FAILED], finished_at__lt=cutoff)
+        | Q(status__in=[S.DONE, S.FAILED], finished_at__isnull=True, created_at__lt=cutoff)
+        | Q(status=S.PREVIEW, created_at__lt=cutoff)
+    )
+    deleted, _ = old.delete()
+    return deleted

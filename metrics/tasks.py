@@ -34,6 +34,14 @@ def sweep_stale() -> dict:
     return recompute.sweep()
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
+def prune_import_jobs() -> int:
+    """Daily (beat): delete old finished or abandoned import jobs and the text they hold."""
+    from metrics.import_jobs import import_jobs_prune  # local: keeps this one block
+
+    return import_jobs_prune()
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def answer_worker_check(check_id: int) -> bool:
     hostname = getattr(answer_worker_check.request, "hostname", None) or socket.gethostname()

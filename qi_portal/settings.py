@@ -188,6 +188,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Re-enqueue charts and dashboards whose task was lost (broker outage, killed worker).
     "sweep-stale": {"task": "metrics.tasks.sweep_stale", "schedule": 60.0},
+    # Delete import jobs (and the text they hold) a week after they were finished or abandoned.
+    "prune-import-jobs": {"task": "metrics.tasks.prune_import_jobs", "schedule": 24 * 60 * 60.0},
 }
 
 # Security: with DEBUG off, `manage.py check --deploy` must report nothing.
