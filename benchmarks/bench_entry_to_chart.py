@@ -35,7 +35,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench_common import ensure_database, percentile  # the scripts run from benchmarks/
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qi_bench"
@@ -61,22 +62,6 @@ def parse_args(argv=None):
     if args.database_url is None:
         args.database_url = DEFAULT_LARGE_DB if args.scale == "large" else DEFAULT_DB
     return args
-
-
-def ensure_database(url: str) -> None:
-    """CREATE DATABASE if it does not exist (connecting to the server's `postgres` database)."""
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = urlunparse(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def bench_env(args) -> dict:
@@ -222,13 +207,6 @@ def trust_line(measure) -> str:
         f"points={DataPoint.objects.filter(measure__organisation_id=org).count()} "
         f"bench team's measures={Measure.objects.filter(team_id=measure.team_id).count()}"
     )
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def main(argv=None) -> int:

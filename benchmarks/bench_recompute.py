@@ -28,7 +28,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench_common import children, ensure_database, vm_hwm_mb  # the scripts run from benchmarks/
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qi_large"
@@ -51,22 +52,6 @@ def parse_args(argv=None):
     if args.smoke:
         args.teams, args.weeks, args.timeout = 5, 20, min(args.timeout, 60.0)
     return args
-
-
-def ensure_database(url: str, *, fresh: bool) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        if fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def bench_env(args) -> dict:
@@ -135,19 +120,9 @@ def wait_for_worker(app, worker, timeout=60.0) -> None:
     raise SystemExit("The worker did not answer a ping within a minute.")
 
 
-def vm_hwm_mb(pid: int) -> float:
-    """Peak resident memory of a process (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def worker_memory(pid: int) -> dict:
     """Peak memory of the worker's main process and of each pool process."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    pool = [int(c) for c in children.read_text().split()] if children.exists() else []
-    return {"main": vm_hwm_mb(pid), "pool": [vm_hwm_mb(c) for c in pool]}
+    return {"main": vm_hwm_mb(pid), "pool": [vm_hwm_mb(c) for c in children(pid)]}
 
 
 def main(argv=None) -> int:
