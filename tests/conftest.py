@@ -4,6 +4,7 @@ Tests that need Redis or Chromium are skipped with a visible reason when those a
 developer's machine. CI sets QI_REQUIRE_SERVICES=1, which turns every such skip into a failure.
 """
 
+import logging
 import os
 import shutil
 
@@ -100,6 +101,10 @@ def celery_worker_on_redis(settings):
         connections.close_all()
 
     task_postrun.connect(close_worker_connections, weak=False)
+    # start_worker sets up Celery's logging for the process (the root logger at ERROR, its
+    # handler): put it back afterwards, or later tests no longer see warnings in caplog.
+    root = logging.getLogger()
+    root_level, root_handlers = root.level, root.handlers[:]
     try:
         # No ping check: it needs a result backend, which we do not run. start_worker still
         # waits until the worker is consuming, and each test waits for its own task's effect.
@@ -109,6 +114,8 @@ def celery_worker_on_redis(settings):
             yield worker
     finally:
         task_postrun.disconnect(close_worker_connections)
+        root.setLevel(root_level)
+        root.handlers[:] = root_handlers
 
 
 @pytest.fixture(scope="session")
