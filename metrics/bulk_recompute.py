@@ -30,12 +30,7 @@ from django.utils import timezone
 
 from metrics import charting
 from metrics.models import ChartSnapshot, DashboardSnapshot, DataPoint, Measure, Phase
-from metrics.recompute import (
-    _latest,
-    _note_special_cause,
-    _sparkline,
-    dashboard_snapshot_compute,
-)
+from metrics.recompute import SNAPSHOT_FIELDS, dashboard_snapshot_compute, snapshot_fill
 from metrics.spc import analyse_many
 from qi_portal.queue import enqueue_on_commit
 
@@ -49,13 +44,6 @@ MEASURE_FIELDS = (
     "pk", "chart_type", "frequency", "improvement", "target", "freeze_until", "data_version",
     "organisation_id", "team_id", "team__directorate_id",
 )  # fmt: skip
-SNAPSHOT_FIELDS = [
-    "status", "data_version", "periods", "result", "error", "variation", "assurance",
-    "latest_period", "latest_value", "sparkline", "special_cause_since", "special_cause_type",
-    "computed_at", "stale_since",
-]  # fmt: skip
-
-
 def _load(measure_ids) -> tuple[list[dict], dict[int, charting.ChartInput]]:
     """The measures (with the data version read first) and their chart inputs."""
     measures = list(
@@ -168,19 +156,16 @@ def recompute_chunk(measure_ids, *, force: bool = False, request_dashboards: boo
             status = FAILED if error else FRESH
             if current[measure_id] != version:
                 status = STALE  # the data moved on while we computed; its own task follows
-            snapshot.status = status
-            snapshot.data_version = version
-            snapshot.periods = [p.isoformat() for p in chart.periods]
-            snapshot.result = result
-            snapshot.error = error
-            snapshot.latest_period, snapshot.latest_value = _latest(chart.periods, result)
-            snapshot.variation = (result["variation"] or "") if result else ""
-            snapshot.assurance = (result["assurance"] or "") if result else ""
-            snapshot.sparkline = _sparkline(result)
-            _note_special_cause(snapshot, result, now)
-            snapshot.computed_at = now
+            snapshot_fill(
+                snapshot,
+                status=status,
+                version=version,
+                chart=chart,
+                result=result,
+                error=error,
+                now=now,
+            )
             if status != STALE:
-                snapshot.stale_since = None
                 scopes.add((m["organisation_id"], m["team__directorate_id"], m["team_id"]))
             changed.append(snapshot)
             counts[str(status)] += 1

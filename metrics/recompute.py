@@ -136,40 +136,16 @@ def chart_snapshot_compute(*, measure_id: int) -> str:
         status = FAILED if error else FRESH
         if current != version:
             status = STALE  # the data moved on while we computed; its own task follows
-        snapshot.status = status
-        snapshot.data_version = version
-        snapshot.periods = [p.isoformat() for p in chart.periods]
-        snapshot.result = result
-        snapshot.error = error
-        snapshot.variation, snapshot.assurance = "", ""
-        snapshot.latest_period, snapshot.latest_value = _latest(chart.periods, result)
-        now = timezone.now()
-        if result is not None:
-            snapshot.variation = result["variation"] or ""
-            snapshot.assurance = result["assurance"] or ""
-        snapshot.sparkline = _sparkline(result)
-        _note_special_cause(snapshot, result, now)
-        snapshot.computed_at = now
-        if status != STALE:
-            snapshot.stale_since = None
-        snapshot.save(
-            update_fields=[
-                "status",
-                "data_version",
-                "periods",
-                "result",
-                "error",
-                "variation",
-                "assurance",
-                "latest_period",
-                "latest_value",
-                "sparkline",
-                "special_cause_since",
-                "special_cause_type",
-                "computed_at",
-                "stale_since",
-            ]
+        snapshot_fill(
+            snapshot,
+            status=status,
+            version=version,
+            chart=chart,
+            result=result,
+            error=error,
+            now=timezone.now(),
         )
+        snapshot.save(update_fields=SNAPSHOT_FIELDS)
     if status != STALE:  # when stale, the task for the newer data will ask instead
         dashboards_request(
             organisation_id=measure.organisation_id,
@@ -177,6 +153,32 @@ def chart_snapshot_compute(*, measure_id: int) -> str:
             directorate_id=measure.team.directorate_id if measure.team_id else None,
         )
     return str(status)
+
+
+# What snapshot_fill sets: the fields a recompute writes.
+SNAPSHOT_FIELDS = [
+    "status", "data_version", "periods", "result", "error", "variation", "assurance",
+    "latest_period", "latest_value", "sparkline", "special_cause_since", "special_cause_type",
+    "computed_at", "stale_since",
+]  # fmt: skip
+
+
+def snapshot_fill(snapshot: ChartSnapshot, *, status, version, chart, result, error, now):
+    """Set a chart snapshot from one computation (the engine's `result`, or its `error`) of
+    the measure's data at `version`; the caller saves it (one row, or many in bulk)."""
+    snapshot.status = status
+    snapshot.data_version = version
+    snapshot.periods = [p.isoformat() for p in chart.periods]
+    snapshot.result = result
+    snapshot.error = error
+    snapshot.latest_period, snapshot.latest_value = _latest(chart.periods, result)
+    snapshot.variation = (result["variation"] or "") if result else ""
+    snapshot.assurance = (result["assurance"] or "") if result else ""
+    snapshot.sparkline = _sparkline(result)
+    _note_special_cause(snapshot, result, now)
+    snapshot.computed_at = now
+    if status != STALE:
+        snapshot.stale_since = None
 
 
 def _latest(periods, result):
