@@ -89,29 +89,41 @@ def _cache_set_many(values: dict) -> None:
         logger.warning("dashboard fragment cache unavailable (write)", exc_info=True)
 
 
+def _cached_or_rendered(keys: list[str | None], render: Callable[[int], str]) -> list:
+    """For each key, its cached HTML, or `render(i)` (then kept under the key, if there is
+    one); every lookup in one round trip."""
+    wanted = [k for k in keys if k]
+    found = _cache_get_many(wanted) if wanted else {}
+    rendered: list[SafeString] = []
+    missing: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        html = found.get(key) if key else None
+        if not isinstance(html, str):
+            html = render(i)
+            if key:
+                missing[key] = str(html)
+        # Either just rendered by an autoescaped template, or that same output from the cache.
+        rendered.append(mark_safe(html))  # noqa: S308
+    if missing:
+        _cache_set_many(missing)
+    return rendered
+
+
 def fragments(
     snapshot, templates: dict[str, str], context: Callable[[], dict]
 ) -> dict[str, SafeString]:
     """Each named fragment (name -> template) rendered with `context()`, from the cache when
     this snapshot's version of it is there. `context` is called only on a miss, once."""
-    keys = {name: fragment_key(snapshot, name) for name in templates}
-    found = _cache_get_many([k for k in keys.values() if k]) if all(keys.values()) else {}
-    rendered: dict[str, SafeString] = {}
-    missing: dict[str, str] = {}
-    made = None
-    for name, template in templates.items():
-        html = found.get(keys[name]) if keys[name] else None
-        if not isinstance(html, str):
-            if made is None:
-                made = context()
-            html = render_to_string(template, made)
-            if keys[name]:
-                missing[keys[name]] = str(html)
-        # Either just rendered by an autoescaped template, or that same output from the cache.
-        rendered[name] = mark_safe(html)  # noqa: S308
-    if missing:
-        _cache_set_many(missing)
-    return rendered
+    names = list(templates)
+    made = []
+
+    def render(i):
+        if not made:
+            made.append(context())
+        return render_to_string(templates[names[i]], made[0])
+
+    keys = [fragment_key(snapshot, name) for name in names]
+    return dict(zip(names, _cached_or_rendered(keys, render), strict=True))
 
 
 def fragment_per_snapshot(
@@ -120,16 +132,4 @@ def fragment_per_snapshot(
     """One fragment per snapshot (e.g. each coached team's projects), all read from the cache
     in one round trip; `context(i)` builds the i-th one's context, for the misses only."""
     keys = [fragment_key(s, name) for s in snapshots]
-    found = _cache_get_many([k for k in keys if k])
-    rendered: list[SafeString] = []
-    missing: dict[str, str] = {}
-    for i, key in enumerate(keys):
-        html = found.get(key) if key else None
-        if not isinstance(html, str):
-            html = render_to_string(template, context(i))
-            if key:
-                missing[key] = str(html)
-        rendered.append(mark_safe(html))  # noqa: S308 - autoescaped output, as in fragments()
-    if missing:
-        _cache_set_many(missing)
-    return rendered
+    return _cached_or_rendered(keys, lambda i: render_to_string(template, context(i)))
