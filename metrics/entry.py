@@ -172,7 +172,7 @@ def data_points_save(
             else:
                 audit.record_all(
                     [_point_event(measure, p, user, old, new) for p, old, new in audited]
-                    + [_removal_event(measure, p, user) for p in removed]
+                    + [_point_event(measure, p, user, _fields_of(p), {}) for p in removed]
                 )
     return counts
 
@@ -186,41 +186,32 @@ def _figure(measure: Measure, fields: dict) -> str:
 
 
 def _point_event(measure, point, user, old: dict, new: dict):
+    """The audit event of one period: entered (no `old`), corrected, or removed (no `new`)."""
     when = P.format_period(point.period, measure.frequency)
-    if old:
-        action = audit.Action.UPDATE
-        summary = f"Corrected {when} of “{measure}”: {_figure(measure, old)} → "
+    if old and new:
+        action, verb, changes = audit.Action.UPDATE, "Corrected", audit.diff(old, new)
+    elif old:
+        action, verb = audit.Action.DELETE, "Removed"
+        changes = audit.diff({"period": point.period, **_given(old)}, {})
     else:
-        action, summary = audit.Action.CREATE, f"Entered {when} of “{measure}”: "
+        action, verb = audit.Action.CREATE, "Entered"
+        changes = audit.diff({}, {"period": point.period, **_given(new)})
+    shown = f"{_figure(measure, old)} → {_figure(measure, new)}" if old else _figure(measure, new)
     return audit.event(
         actor=user,
         team=measure.team,
         obj=point,
         object_type=audit.DATA_POINT,
         action=action,
-        summary=summary + _figure(measure, new),
-        changes=audit.diff(old, new)
-        if old
-        else audit.diff({}, {"period": point.period, **_given(new)}),
+        summary=f"{verb} {when} of “{measure}”: {shown}",
+        changes=changes,
         organisation_id=measure.organisation_id,
         subject=audit.subject_of("measure", measure.pk),
     )
 
 
-def _removal_event(measure, point, user):
-    old = {name: getattr(point, name) for name in ("value", "numerator", "denominator", "note")}
-    when = P.format_period(point.period, measure.frequency)
-    return audit.event(
-        actor=user,
-        team=measure.team,
-        obj=point,
-        object_type=audit.DATA_POINT,
-        action=audit.Action.DELETE,
-        summary=f"Removed {when} of “{measure}”: {_figure(measure, old)} → nothing",
-        changes=audit.diff({"period": point.period, **_given(old)}, {}),
-        organisation_id=measure.organisation_id,
-        subject=audit.subject_of("measure", measure.pk),
-    )
+def _fields_of(point: DataPoint) -> dict:
+    return {name: getattr(point, name) for name in ("value", "numerator", "denominator", "note")}
 
 
 def _given(fields: dict) -> dict:
