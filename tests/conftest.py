@@ -1,7 +1,9 @@
 """Shared fixtures: the organisation structure, a real Celery worker, headless Chromium.
 
-Tests that need Redis or Chromium are skipped with a visible reason when those are missing on a
-developer's machine. CI sets QI_REQUIRE_SERVICES=1, which turns every such skip into a failure.
+Tests that need PostgreSQL, Redis or Chromium are skipped with a visible reason when the settings
+do not use them (the embedded default: SQLite, tasks in-process) or Chromium is missing. Whether a
+server happens to answer on this machine does not count: only what the settings use. CI sets
+QI_REQUIRE_SERVICES=1, which turns every such skip into a failure.
 """
 
 import logging
@@ -26,6 +28,30 @@ def skip_or_fail(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (QI_REQUIRE_SERVICES is set, so this is a failure, not a skip)")
     pytest.skip(reason)
+
+
+def uses_postgres() -> bool:
+    """Whether the settings in use put the database on PostgreSQL (DATABASE_URL)."""
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def uses_redis() -> bool:
+    """Whether the settings in use send tasks through Redis (REDIS_URL) rather than in-process."""
+    from django.conf import settings
+
+    return bool(settings.REDIS_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def require_postgres(what: str) -> None:
+    if not uses_postgres():
+        skip_or_fail(f"{what}: needs PostgreSQL (set DATABASE_URL); the settings use SQLite")
+
+
+def require_redis(what: str) -> None:
+    if not uses_redis():
+        skip_or_fail(f"{what}: needs a real Celery worker and Redis (set REDIS_URL)")
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +111,7 @@ def org_world(db):
 @pytest.fixture
 def celery_worker_on_redis(settings):
     """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker."""
-    if not os.environ.get("REDIS_URL"):
-        skip_or_fail("REDIS_URL is not set: this test needs a real Celery worker and Redis")
+    require_redis("this test")
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
     from django.db import connections

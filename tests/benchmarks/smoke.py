@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from tests.conftest import skip_or_fail
+from tests.conftest import require_postgres, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_smoke(script: str, *, what: str, database: str, redis_db: int, timeout: int,
               extra: tuple[str, ...] = ()) -> str:
     """Run benchmarks/<script> --smoke; its standard output once it has exited 0."""
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        skip_or_fail(f"the {what} benchmark needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    require_postgres(f"the {what} benchmark")
+    require_redis(f"the {what} benchmark")
+    # Settings come only from the environment, so these are the URLs the settings use.
+    database_url, redis_url = os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
     proc = subprocess.run(
         [
             sys.executable,

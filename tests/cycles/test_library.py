@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cycles import services
-from tests.conftest import skip_or_fail
+from tests.conftest import require_postgres
 from tests.cycles.factories import ChangeIdeaFactory, CycleFactory, ProjectFactory, make_measure
 from tests.factories import DirectorateFactory, TeamFactory
 
@@ -65,10 +65,9 @@ def test_search_finds_ideas_by_title_and_by_what_their_cycles_learned(client, li
 
 
 def test_postgres_full_text_search_matches_word_forms(client, library):
-    if connection.vendor != "postgresql":
-        # On the embedded SQLite default the fallback is tested instead; CI (PostgreSQL and
-        # QI_REQUIRE_SERVICES) must run this one, so there the skip becomes a failure.
-        skip_or_fail("full-text search runs on PostgreSQL (set DATABASE_URL)")
+    # On the embedded SQLite default the fallback is tested instead; CI (PostgreSQL and
+    # QI_REQUIRE_SERVICES) must run this one, so there the skip becomes a failure.
+    require_postgres("full-text search")
     client.force_login(library["users"]["member"])
     # Stemming: "reminder" finds "reminders", "appointment" finds "appointments".
     assert _titles(client, q="reminder appointment") == ["Text reminders before appointments"]

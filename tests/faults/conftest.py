@@ -1,18 +1,19 @@
 import datetime as dt
-import os
 
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.conftest import require_redis
 
 
 @pytest.fixture
 def broker_url():
     """The tests' Redis db on the shared server, emptied of earlier runs' tasks."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        skip_or_fail("REDIS_URL is not set: the fault tests need a real Celery worker and Redis")
+    require_redis("the fault tests")
+    from django.conf import settings
+
     from qi_portal.celery import app
+
+    url = settings.REDIS_URL
 
     assert not app.conf.task_always_eager
     app.control.purge()

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from tests.conftest import skip_or_fail
+from tests.conftest import require_postgres, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -47,9 +47,8 @@ def test_database_url() -> str:
     """The URL of the test database pytest-django made, for processes started by the test."""
     from django.db import connection
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        skip_or_fail("the fault tests need DATABASE_URL (PostgreSQL)")
+    require_postgres("the fault tests")
+    url = os.environ["DATABASE_URL"]  # settings come only from the environment
     return urlunparse(urlparse(url)._replace(path=f"/{connection.settings_dict['NAME']}"))
 
 
