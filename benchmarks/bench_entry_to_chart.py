@@ -94,7 +94,7 @@ def bench_team(scale: str):
     if scale == "large":
         from django.db.models import Count
 
-        from metrics.large_demo import seed_large
+        from metrics.demo.large import seed_large
 
         started = time.perf_counter()
         report = seed_large()
@@ -118,8 +118,8 @@ def bench_team(scale: str):
 
 def make_measure(scale: str = "default"):
     """A fresh bench measure with two years of weekly history (earlier runs' one is removed)."""
-    from metrics.entry import Row, data_points_save
-    from metrics.measures import measure_create
+    from metrics.entry.services import Row, data_points_save
+    from metrics.measures.services import measure_create
     from metrics.models import Measure
 
     team, user = bench_team(scale)
@@ -184,7 +184,7 @@ def wait_fresh(measure_id: int, version: int, timeout: float) -> float | None:
 
 
 def one_entry(measure, user, period, value, timeout) -> float:
-    from metrics.entry import data_point_record
+    from metrics.entry.services import data_point_record
     from metrics.models import Measure
 
     started = time.perf_counter()

@@ -154,8 +154,8 @@ class Target:
         from django.utils import timezone
 
         from metrics import periods as P
-        from metrics.entry_forms import value_labels
-        from metrics.views.entry import GRID_PERIODS
+        from metrics.entry.forms import value_labels
+        from metrics.entry.views import GRID_PERIODS
 
         today = timezone.localdate()
         self.measure_id = measure.pk
@@ -335,7 +335,8 @@ def wait_drained(organisation_id: int, timeout: float) -> float | None:
 def check_snapshots(organisation_id: int) -> tuple[int, list[str]]:
     """Every chart of the trust: at its measure's data version, and equal to the engine's
     result computed here from the data in the database now."""
-    from metrics import charting, recompute
+    from metrics.charts import inputs as charting
+    from metrics.charts import recompute
     from metrics.models import ChartSnapshot, Measure
 
     mismatched = []
@@ -455,7 +456,7 @@ def main(argv=None) -> int:
     env = bench_pages.bench_env(args)
     env["ALLOWED_HOSTS"] = f"{HOST},localhost"
     bench_pages.setup(args, env)
-    from metrics.recompute import SWEEP_GRACE, sweep
+    from metrics.workers.sweep import SWEEP_GRACE, sweep
     from qi_portal.celery import app
 
     app.control.purge()  # tasks of an earlier, interrupted run

@@ -399,9 +399,9 @@ def celery_memory(env, organisation_id: int, timeout: float) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from metrics.bulk_recompute import recompute_all
+    from metrics.charts.bulk import recompute_all
+    from metrics.dashboards.recompute import dashboards_request
     from metrics.models import ChartSnapshot, DashboardSnapshot, Measure
-    from metrics.recompute import dashboards_request
     from qi_portal.celery import app
     from teams.models import Team
 

@@ -88,7 +88,7 @@ def delete_organisation(slug: str) -> None:
 
 def seed(args):
     """The organisation and the seconds its seed took (None if it existed already)."""
-    from metrics.large_demo import seed_large
+    from metrics.demo.large import seed_large
 
     slug = "large-smoke" if args.smoke else "large"
     if args.smoke:
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from metrics.bulk_recompute import recompute_all
+    from metrics.charts.bulk import recompute_all
     from metrics.models import ChartSnapshot, DashboardSnapshot, Measure
     from qi_portal.celery import app
 

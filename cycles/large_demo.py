@@ -1,7 +1,7 @@
 """The large trust's improvement work (issue 7): projects, driver diagrams, change ideas, PDSA
 cycles in every stage, progress scores and reviews, generated in bulk from a seeded generator.
 
-Called by metrics.large_demo (which orchestrates the large trust) after teams.large_demo built
+Called by metrics.demo.large (which orchestrates the large trust) after teams.large_demo built
 the structure. Rows are made with `bulk_create` in batches, so the denormalised `organisation`
 of a project is set here, as `Project.save()` would.
 """

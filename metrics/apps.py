@@ -7,8 +7,12 @@ class MetricsConfig(AppConfig):
 
     def ready(self):
         # teams must not import metrics: metrics plugs its parts into the team page and the demo.
-        from metrics import demo, large_demo, recompute
-        from metrics.views.dashboards import team_dashboard_panel
+        # metrics.background sends the tasks by name: every process registers them here.
+        from metrics import tasks  # noqa: F401
+        from metrics.dashboards import recompute
+        from metrics.dashboards.views import team_dashboard_panel
+        from metrics.demo import large as large_demo
+        from metrics.demo import trust as demo
         from teams import extensions
 
         extensions.register_team_panel(team_dashboard_panel)  # replaces the measures list

@@ -1,13 +1,18 @@
-"""Celery tasks: an id in, re-fetch, call the service. All are idempotent, so they are
-acknowledged late and re-queued if their worker dies; only transient database errors are
-retried, with backoff."""
+"""Celery tasks: thin adapters — an id in, call the service, which re-fetches. All are
+idempotent, so they are acknowledged late and re-queued if their worker dies; only transient
+database errors are retried, with backoff. This module imports services only, and no service
+imports it: they enqueue through metrics.background, by these tasks' names."""
 
 import socket
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from metrics import recompute, worker_checks
+from metrics.charts import bulk, recompute
+from metrics.dashboards import recompute as dashboards
+from metrics.imports import jobs as import_jobs
+from metrics.workers import checks as worker_checks
+from metrics.workers import sweep
 
 TRANSIENT = (OperationalError, InterfaceError)
 RETRY = {
@@ -26,20 +31,18 @@ def recompute_measure(measure_id: int) -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def recompute_dashboard(snapshot_id: int) -> str:
-    return recompute.dashboard_snapshot_compute(snapshot_id=snapshot_id)
+    return dashboards.dashboard_snapshot_compute(snapshot_id=snapshot_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def sweep_stale() -> dict:
-    return recompute.sweep()
+    return sweep.sweep()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def prune_import_jobs() -> int:
     """Daily (beat): delete old finished or abandoned import jobs and the text they hold."""
-    from metrics.import_jobs import import_jobs_prune  # local: keeps this one block
-
-    return import_jobs_prune()
+    return import_jobs.import_jobs_prune()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -50,14 +53,10 @@ def answer_worker_check(check_id: int) -> bool:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def import_data(job_id: int) -> str:
-    from metrics.import_jobs import import_job_run  # local: keeps this addition one block
-
-    return import_job_run(job_id=job_id)
+    return import_jobs.import_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY)
 def recompute_chunk(measure_ids: list[int], force: bool = False) -> dict:
-    """A chunk of a bulk recompute (metrics.bulk_recompute.recompute_all with workers)."""
-    from metrics.bulk_recompute import recompute_chunk as run  # local: keeps this one block
-
-    return run(measure_ids, force=force)
+    """A chunk of a bulk recompute (metrics.charts.bulk.recompute_all with workers)."""
+    return bulk.recompute_chunk(measure_ids, force=force)

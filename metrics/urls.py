@@ -1,10 +1,17 @@
+"""The metrics app's URLs; each package's views handle its own (dashboards, workers, measures,
+entry, imports)."""
+
 from django.urls import path
 
-from metrics.views import dashboards, entry, measures, workers
+from metrics.dashboards import views as dashboards
+from metrics.entry import views as entry
+from metrics.imports import views as imports
+from metrics.measures import views as measures
+from metrics.workers import views as workers
 
 app_name = "metrics"
 urlpatterns = [
-    # dashboards (metrics/views/dashboards.py)
+    # dashboards (metrics/dashboards/views.py)
     path("dashboard/", dashboards.trust_dashboard, name="dashboard"),
     path("dashboard/report/", dashboards.board_report, name="board_report"),
     path(
@@ -36,14 +43,15 @@ urlpatterns = [
         name="phase_remove",
     ),
     path("measures/<int:measure_id>/freeze/", measures.baseline_freeze, name="baseline_freeze"),
-    # entering data: this period, a grid, an import (metrics/views/entry.py)
+    # entering data: this period, a grid (metrics/entry/views.py)
     path("measures/<int:measure_id>/enter/", entry.entry_this_period, name="data_entry"),
     path("measures/<int:measure_id>/enter/grid/", entry.entry_grid, name="entry_grid"),
-    path("measures/<int:measure_id>/import/", entry.import_start, name="import"),
-    path("measures/<int:measure_id>/import/<int:job_id>/", entry.import_job, name="import_job"),
+    # importing a paste or a file (metrics/imports/views.py)
+    path("measures/<int:measure_id>/import/", imports.import_start, name="import"),
+    path("measures/<int:measure_id>/import/<int:job_id>/", imports.import_job, name="import_job"),
     path(
         "measures/<int:measure_id>/import/<int:job_id>/confirm/",
-        entry.import_confirm,
+        imports.import_confirm,
         name="import_confirm",
     ),
 ]

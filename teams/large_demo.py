@@ -4,7 +4,7 @@ generated in bulk for performance work.
 A separate organisation, so the default demo trust stays as it is. Rows are made with
 `bulk_create` in batches (no per-row services), so the denormalised `organisation` columns are
 set here, as `save()` would. Names come from a seeded generator: the same on every machine.
-The orchestration (with projects, cycles, measures and data) lives in metrics.large_demo,
+The orchestration (with projects, cycles, measures and data) lives in metrics.demo.large,
 which registers itself with teams.extensions; teams imports neither cycles nor metrics.
 """
 

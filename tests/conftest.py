@@ -170,13 +170,13 @@ def browser_type_launch_args(chromium_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_fragments(request, monkeypatch):
-    # Rendered dashboard fragments are cached per snapshot (metrics/dashboard_cache.py); test
+    # Rendered dashboard fragments are cached per snapshot (metrics/dashboards/cache.py); test
     # databases reuse ids and fixed timestamps, so each test gets keys of its own. (Not
     # cache.clear(): with REDIS_URL the cache shares its Redis db with the Celery broker.)
     if not request.config.pluginmanager.hasplugin("django"):
         return
     import uuid
 
-    from metrics import dashboard_cache
+    from metrics.dashboards import cache as dashboard_cache
 
     monkeypatch.setattr(dashboard_cache, "KEY_SALT", f"-{uuid.uuid4().hex[:12]}")

@@ -28,11 +28,13 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from metrics import charting
+from metrics import background
+from metrics.charts import inputs as charting
+from metrics.charts.recompute import SNAPSHOT_FIELDS, snapshot_fill
+from metrics.dashboards.recompute import dashboard_snapshot_compute, dashboards_request_many
 from metrics.models import ChartSnapshot, DashboardSnapshot, DataPoint, Measure, Phase
-from metrics.recompute import SNAPSHOT_FIELDS, dashboard_snapshot_compute, snapshot_fill
 from metrics.spc import analyse_many
-from qi_portal.queue import enqueue_on_commit
+from teams.models import Directorate, Team
 
 FRESH, STALE, FAILED = (
     ChartSnapshot.Status.FRESH,
@@ -218,36 +220,7 @@ def _write(snapshots: list[ChartSnapshot]) -> None:
         execute_values(cursor.cursor, sql, rows, template=template, page_size=100)
 
 
-def dashboards_request_many(scopes) -> None:
-    """`recompute.dashboards_request` for many (organisation, directorate, team) at once."""
-    from metrics.tasks import recompute_dashboard
 
-    wanted = set()
-    for organisation_id, directorate_id, team_id in scopes:
-        wanted.add((DashboardSnapshot.Scope.ORGANISATION, organisation_id, organisation_id))
-        if directorate_id:
-            wanted.add((DashboardSnapshot.Scope.DIRECTORATE, directorate_id, organisation_id))
-        if team_id:
-            wanted.add((DashboardSnapshot.Scope.TEAM, team_id, organisation_id))
-    DashboardSnapshot.objects.bulk_create(
-        [DashboardSnapshot(scope=s, scope_id=i, organisation_id=o) for s, i, o in sorted(wanted)],
-        ignore_conflicts=True,
-    )
-    now = timezone.now()
-    by_scope = defaultdict(list)
-    for scope, scope_id, _ in wanted:
-        by_scope[scope].append(scope_id)
-    for scope, scope_ids in by_scope.items():
-        rows = DashboardSnapshot.objects.filter(scope=scope, scope_id__in=scope_ids)
-        rows.update(requested_version=F("requested_version") + 1)
-        waiting = list(rows.filter(dirty_since__isnull=True).values_list("pk", flat=True))
-        for pk in waiting:
-            claimed = DashboardSnapshot.objects.filter(pk=pk, dirty_since__isnull=True)
-            if claimed.update(dirty_since=now):
-                enqueue_on_commit(recompute_dashboard, pk, countdown=DASHBOARD_COALESCE_SECONDS)
-
-
-DASHBOARD_COALESCE_SECONDS = 2.0
 
 
 def chunks_of(organisation_id: int, *, workers: int = 0, chunk_size: int | None = None):
@@ -272,12 +245,10 @@ def recompute_all(
     workers=0: here and now (charts chunk by chunk, then each dashboard); returns counts.
     workers=N: enqueue the chunks as `recompute_chunk` tasks for N workers; the dashboards
     follow through the usual coalesced requests. Returns {"chunks": n, "measures": m}."""
-    from metrics.tasks import recompute_chunk as chunk_task
-
     chunks = chunks_of(organisation_id, workers=workers, chunk_size=chunk_size)
     if workers:
         for chunk in chunks:
-            enqueue_on_commit(chunk_task, chunk, force)
+            background.recompute_chunk(chunk, force)
         return {"chunks": len(chunks), "measures": sum(map(len, chunks))}
     counts: dict[str, int] = defaultdict(int)
     for chunk in chunks:
@@ -289,8 +260,6 @@ def recompute_all(
 
 def recompute_dashboards(organisation_id: int) -> int:
     """Every dashboard of the organisation, here and now (through the pipeline's own steps)."""
-    from teams.models import Directorate, Team
-
     scopes = {(organisation_id, None, None)}
     scopes |= {
         (organisation_id, d, None)

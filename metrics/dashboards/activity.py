@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cycles.models import ChangeIdea, PDSACycle, Project
-from metrics.dashboard_scope import ScopeInfo
+from metrics.dashboards.scope import ScopeInfo
 
 MONTHS = 24
 ACTIVE_PROJECT_STATUSES = (

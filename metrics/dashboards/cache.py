@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
-# Bump when what the fragments show changes without a template changing (dashboard_pages.py).
+# Bump when what the fragments show changes without a template changing (pages.py).
 FRAGMENT_VERSION = 1
 # Entries are never stale (the key moves with the snapshot); the timeout only frees memory.
 FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -59,7 +59,7 @@ def template_version() -> str:
     for name in TEMPLATES:
         origin = get_template(name).origin.name
         digest.update(Path(origin).read_bytes())
-    digest.update(Path(__file__).with_name("dashboard_pages.py").read_bytes())
+    digest.update(Path(__file__).with_name("pages.py").read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.utils import timezone
 
-from metrics.dashboard_activity import activity_figures
-from metrics.dashboard_progress import project_figures
-from metrics.dashboard_scope import Scope, ScopeInfo, scope_info
+from metrics.dashboards.activity import activity_figures
+from metrics.dashboards.progress import project_figures
+from metrics.dashboards.scope import Scope, ScopeInfo, scope_info
 from metrics.models import ChartSnapshot, Measure
 
 FORMAT_VERSION = 1

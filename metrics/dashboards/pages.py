@@ -13,8 +13,8 @@ from html import escape as html_escape
 
 from django.utils.safestring import mark_safe
 
-from metrics.figures import escape
-from metrics.icons import (
+from metrics.drawing.figure import escape
+from metrics.drawing.icons import (
     ASSURANCE_LABELS,
     COLOURS,
     NO_ASSURANCE_LABEL,
@@ -34,7 +34,7 @@ ACTIVITY_BAR_COLOURS = ["#005eb8", "#41b6e6", "#330072", "#007f3b", "#ed8b00", "
 
 
 def _markup(svg: str):
-    # metrics.icons and sparkline_svg interpolate only numbers and escaped strings.
+    # metrics.drawing.icons and sparkline_svg interpolate only numbers and escaped strings.
     return mark_safe(svg)  # noqa: S308
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cycles.models import PDSACycle, ProgressScore, Project, Review
 from cycles.progress_scale import IHI_SCALE
-from metrics.dashboard_activity import ACTIVE_PROJECT_STATUSES
-from metrics.dashboard_scope import Scope, ScopeInfo
+from metrics.dashboards.activity import ACTIVE_PROJECT_STATUSES
+from metrics.dashboards.scope import Scope, ScopeInfo
 
 SCALE = [score for score, _, _ in IHI_SCALE]
 UNSCORED = "unscored"

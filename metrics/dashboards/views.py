@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from metrics import dashboard_cache
-from metrics import dashboard_pages as pages
-from metrics.coach_visits import coach_visits_read, coach_visits_record
-from metrics.icons import LEGEND, icon_svg
+from metrics.dashboards import cache as dashboard_cache
+from metrics.dashboards import pages
+from metrics.dashboards.coach_visits import coach_visits_read, coach_visits_record
+from metrics.dashboards.recompute import dashboards_request
+from metrics.drawing.icons import LEGEND, icon_svg
 from metrics.models import DashboardSnapshot
-from metrics.recompute import dashboards_request
 from teams import permissions
 from teams.access import organisation_or_404
 from teams.models import Directorate, Team

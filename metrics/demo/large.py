@@ -8,7 +8,7 @@ so a second run finds the organisation and leaves it alone. Numbers come from ge
 by position, so the trust is the same on every machine (dates count back from today).
 
 Charts are left stale (snapshots at data version 0, measures at 1), as after a bulk import:
-`manage.py recompute_charts --organisation large` (metrics.bulk_recompute) draws them.
+`manage.py recompute_charts --organisation large` (metrics.charts.bulk) draws them.
 """
 
 import datetime as dt

@@ -18,14 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics import periods as P
-from metrics.measures import baseline_freeze, phase_start
+from metrics.charts.recompute import chart_snapshot_compute, measure_changed
+from metrics.dashboards.recompute import dashboard_snapshot_compute, dashboards_request
+from metrics.measures.services import baseline_freeze, phase_start
 from metrics.models import DashboardSnapshot, DataPoint, Measure
-from metrics.recompute import (
-    chart_snapshot_compute,
-    dashboard_snapshot_compute,
-    dashboards_request,
-    measure_changed,
-)
 from teams.demo import STRUCTURE
 from teams.models import Directorate, Team, User
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
-from metrics.chart_text import text_alternative
-from metrics.icons import COLOURS
+from metrics.drawing.icons import COLOURS
+from metrics.drawing.text import text_alternative
 from metrics.spc.explain import PERCENT_CHARTS, format_date, format_value, point_label_parts
 
 __all__ = ["POINT_COLOURS", "POINT_SYMBOLS", "build_figure", "escape", "text_alternative"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from metrics.icons import assurance_label, variation_label
+from metrics.drawing.icons import assurance_label, variation_label
 from metrics.spc.explain import explain, format_date
 
 __all__ = ["CHART_NAMES", "text_alternative"]

@@ -1,4 +1,4 @@
-"""Forms for entering data: this period, a grid of recent periods, and a paste or file to import.
+"""Forms for entering data: this period and a grid of recent periods.
 
 Numbers are read by the same rules as an import (thousands separators, a percent sign), so a
 value typed in a box and the same value pasted from a spreadsheet mean the same thing. The forms
@@ -9,9 +9,9 @@ import datetime as dt
 
 from django import forms
 
-from metrics import importing
 from metrics import periods as P
-from metrics.entry import Row
+from metrics.entry.numbers import parse_number
+from metrics.entry.services import Row
 from metrics.models import DataPoint, Measure
 
 NUMBER = {"inputmode": "decimal", "autocomplete": "off", "class": "form-control"}
@@ -24,7 +24,7 @@ class NumberField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
-        number, problem = importing.parse_number(text or "")
+        number, problem = parse_number(text or "")
         if problem:
             raise forms.ValidationError(problem)
         return number
@@ -179,37 +179,3 @@ class GridForm(forms.Form):
         for row, row_problems in zip(rows, problems, strict=True):
             if row_problems:
                 self.row_problems[row.period] = row_problems
-
-
-class ImportForm(forms.Form):
-    text = forms.CharField(
-        required=False,
-        # Not stripped: problems name lines as numbered in the paste, leading blank lines included.
-        strip=False,
-        label="Paste from a spreadsheet",
-        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
-        help_text="Copy the columns from Excel and paste them here, or paste CSV text.",
-    )
-    file = forms.FileField(
-        required=False,
-        label="Or upload a CSV or TSV file",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload:
-            try:
-                data = upload.read(importing.MAX_UPLOAD_BYTES + 1)
-                cleaned["text"] = importing.decode_upload(data)
-            except importing.TableRefused as refused:
-                raise forms.ValidationError(str(refused)) from refused
-            cleaned["source"] = upload.name
-        elif (cleaned.get("text") or "").strip():
-            cleaned["source"] = "pasted text"
-        else:
-            raise forms.ValidationError(
-                "Paste some rows or choose a file: there is nothing to import yet."
-            )
-        return cleaned

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics import periods as P
+from metrics.charts.recompute import measure_changed
 from metrics.models import DataPoint, DataPointRevision, Measure
-from metrics.recompute import measure_changed
 from teams import audit
 
 # An import's event lists at most this many corrected periods (its counts cover them all).

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from metrics import importing
-from metrics.entry import Row, RowsInvalid, data_points_save, rows_problems
+from metrics import background
+from metrics.entry.services import Row, RowsInvalid, data_points_save, rows_problems
+from metrics.imports import parsing as importing
 from metrics.models import ImportJob, Measure
-from qi_portal.queue import enqueue_on_commit
 
 # Above this many rows the save goes to a worker, so the request never runs long.
 LARGE_IMPORT_ROWS = 500
@@ -67,9 +67,7 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
     )
     if claimed:
         if job.rows_total > LARGE_IMPORT_ROWS:
-            from metrics.tasks import import_data
-
-            enqueue_on_commit(import_data, job.pk)
+            background.import_data(job.pk)
         else:
             import_job_run(job_id=job.pk)
     job.refresh_from_db()

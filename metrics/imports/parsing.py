@@ -14,7 +14,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from metrics.entry import Row
+from metrics.entry.numbers import parse_number, shortened
+from metrics.entry.services import Row
 
 # More rows than any real series (ten years of daily data is 3,650): a bigger paste is a mistake.
 MAX_ROWS = 5000
@@ -32,9 +33,6 @@ HEADER_WORDS = {
 UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 MONTH_NAMES = ("%b %Y", "%B %Y", "%d %b %Y", "%d %B %Y", "%b-%y", "%b %y", "%B %y")
-GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
-PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-EMPTY_MARKS = {"", "-", "–", "—", "n/a", "na", "null", "none"}
 # A data point's note holds at most this many characters (DataPoint.note).
 NOTE_LENGTH = 500
 # No period, number or note is anywhere near this long; csv refuses longer cells anyway.
@@ -125,29 +123,6 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def parse_number(text: str) -> tuple[float | None, str | None]:
-    """(number, None), (None, None) for an empty cell, or (None, why it is not a number).
-
-    '1,234' and '1 234' are thousands; '12%' is 12 (the unit is the measure's). A comma that is
-    not a thousands separator ('12,5') is refused rather than guessed."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
-    if cleaned.lower() in EMPTY_MARKS:
-        return None, None
-    cleaned = cleaned.removesuffix("%")
-    if GROUPED_NUMBER.match(cleaned):
-        cleaned = cleaned.replace(",", "")
-    if PLAIN_NUMBER.match(cleaned):
-        return float(cleaned) + 0.0, None  # + 0.0: "-0" is 0, not a negative zero
-    if re.fullmatch(r"[-+]?\d+,\d+", cleaned):
-        return None, f"“{text.strip()}” is not a number: use a point for decimals (12.5)."
-    return None, f"“{_short(text)}” is not a number."
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _header_word(cell: str) -> str:
     word = re.sub(r"[^a-z]", "", cell.lower())
     for column, words in HEADER_WORDS.items():
@@ -175,7 +150,9 @@ def _refuse_repeated_columns(header: list[str], named: list[str]) -> None:
     for column in dict.fromkeys(c for c in named if c):
         positions = [i + 1 for i, c in enumerate(named) if c == column]
         if len(positions) > 1:
-            cells = " and ".join(f"column {i} (“{_short(header[i - 1], 20)}”)" for i in positions)
+            cells = " and ".join(
+                f"column {i} (“{shortened(header[i - 1], 20)}”)" for i in positions
+            )
             raise TableRefused(
                 f"The header names the {column} twice: {cells}. Keep one of them, so that it is "
                 "clear which one to import."
@@ -198,7 +175,7 @@ def _row(cells: list[str], columns: tuple[str, ...], line: int) -> Row:
                 row.period = parse_date(cell)
                 if row.period is None:
                     row.problems.append(
-                        f"“{_short(cell)}” is not a date: use 31/03/2025 or 2025-03-31."
+                        f"“{shortened(cell)}” is not a date: use 31/03/2025 or 2025-03-31."
                     )
         elif column == "note":
             row.note = cell.strip()

@@ -1,0 +1,2 @@
+"""Measures, their phases and baselines, and the measure page (chart part, data table, CSV).
+May import: spc, drawing, charts, dashboards and the foundation (models, periods, background)."""

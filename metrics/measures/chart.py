@@ -15,9 +15,14 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from metrics.chart_text import text_alternative
-from metrics.figures import build_figure
-from metrics.icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
+from metrics.drawing.figure import build_figure
+from metrics.drawing.icons import (
+    assurance_icon_svg,
+    assurance_label,
+    variation_icon_svg,
+    variation_label,
+)
+from metrics.drawing.text import text_alternative
 from metrics.models import ChartSnapshot
 from metrics.spc.explain import explain, format_value
 
@@ -35,7 +40,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemo
 
 
 def _icon(svg: str):
-    # metrics.icons builds the SVG from fixed parts and escapes every string it interpolates
+    # metrics.drawing.icons builds the SVG from fixed parts and escapes every string it interpolates
     # (its contract), so its output is markup; nothing user-typed reaches it.
     return mark_safe(svg)  # noqa: S308
 

@@ -1,5 +1,5 @@
 """Forms for defining measures and changing their baselines. They validate input and say what
-is wrong in plain words; the services in metrics.measures do the work."""
+is wrong in plain words; the services in metrics.measures.services do the work."""
 
 from django import forms
 from django.utils import timezone

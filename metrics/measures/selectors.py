@@ -94,7 +94,7 @@ class MeasurePage:
 
 def measure_page(measure) -> MeasurePage:
     """Everything the measure page shows besides the snapshot and the data table
-    (metrics.measure_table): five queries, whatever the size."""
+    (metrics.measures.table): five queries, whatever the size."""
     corrections = (
         DataPointRevision.objects.filter(point__measure=measure)
         .select_related("point", "changed_by")

@@ -6,8 +6,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from metrics.charts.recompute import measure_changed
+from metrics.dashboards.recompute import measure_listing_changed
 from metrics.models import BaselineChange, ChartSnapshot, Measure, Phase
-from metrics.recompute import measure_changed, measure_listing_changed
 from teams import audit
 
 # Changing these changes what the chart shows, so the chart is recomputed.

@@ -5,7 +5,7 @@ about a third of the measure page (issue 7), and a measure gains a point a week 
 rows are now built here, every user string escaped with ``escape``, and the HTML is kept in the
 cache under everything it depends on: the measure (its id, creation time and snapshot's id),
 its ``data_version`` (bumped by every write of its data: a new point, a correction, a note, a
-phase or baseline change; ``metrics.recompute.measure_changed``) and its columns (with or
+phase or baseline change; ``metrics.charts.recompute.measure_changed``) and its columns (with or
 without a denominator). A current fragment costs no query; a new version one.
 
 Known limit: the "Entered by" names are those at rendering time. A user renamed since then shows
@@ -24,7 +24,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from metrics.measure_chart import CACHE_ERRORS, CACHE_SECONDS
+from metrics.measures.chart import CACHE_ERRORS, CACHE_SECONDS
 from metrics.models import DataPoint
 
 logger = logging.getLogger(__name__)

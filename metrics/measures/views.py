@@ -1,7 +1,7 @@
 """Measures: lists, definition forms, the measure page with its chart, and baseline changes.
 
 Thin views: check access (teams.permissions), validate with a form, call a service in
-metrics.measures, redirect. Another organisation's measures and teams are 404, not 403.
+metrics.measures.services, redirect. Another organisation's measures and teams are 404, not 403.
 """
 
 import copy
@@ -15,8 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from metrics import measure_chart, measure_table, measures, selectors
-from metrics.forms import FreezeForm, MeasureForm, PhaseRemoveForm, PhaseStartForm
+from metrics.measures import chart as measure_chart
+from metrics.measures import selectors
+from metrics.measures import services as measures
+from metrics.measures import table as measure_table
+from metrics.measures.forms import FreezeForm, MeasureForm, PhaseRemoveForm, PhaseStartForm
 from metrics.models import Phase
 from teams import permissions
 from teams.access import organisation_or_404, team_or_404

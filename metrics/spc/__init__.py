@@ -2,6 +2,7 @@
 
 ``analyse`` analyses one series; ``analyse_many`` many at once. Results are frozen dataclasses
 whose ``to_dict()`` is the chart snapshot JSON.
+May import: nothing of the project (numpy, pandas and the standard library only).
 """
 
 from .batch import analyse_many

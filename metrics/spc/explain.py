@@ -4,7 +4,8 @@ Consumes the engine's ``result.to_dict()`` (DESIGN §5) — the same JSON a char
 so it works on fresh results and stored snapshots alike. Pure: no Django, no Plotly.
 
 Everything returned is plain text. Escaping is the renderer's job (Django autoescape, or
-``metrics.figures.escape`` for Plotly); nothing here builds markup, so escaping is never double.
+``metrics.drawing.figure.escape`` for Plotly); nothing here builds markup, so escaping is never
+double.
 The sentences are the ones hover labels, screen readers and text alternatives all use.
 """
 

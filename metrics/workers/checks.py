@@ -1,17 +1,16 @@
-"""Domain operations of the metrics app."""
+"""The worker round-trip check: a QI admin asks, a worker answers (metrics.models.WorkerCheck),
+and the page shows whether background work is running."""
 
 from django.utils import timezone
 
+from metrics import background
 from metrics.models import WorkerCheck
-from qi_portal.queue import enqueue_on_commit
 
 
 def worker_check_request(*, user) -> WorkerCheck:
     """Record a check and, once it is committed, ask a worker to answer it."""
-    from metrics.tasks import answer_worker_check
-
     check = WorkerCheck.objects.create(requested_by=user, organisation_id=user.organisation_id)
-    enqueue_on_commit(answer_worker_check, check.pk)
+    background.answer_worker_check(check.pk)
     return check
 
 

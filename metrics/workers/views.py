@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from metrics import worker_checks
 from metrics.models import WorkerCheck
+from metrics.workers import checks as worker_checks
 from teams import permissions
 from teams.access import organisation_or_404
 

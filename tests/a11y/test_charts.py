@@ -110,8 +110,8 @@ def test_dashboard_charts_have_a_linked_table_and_icons_have_words(
 def test_a_chart_that_finishes_updating_is_announced(demo_world, sign_in, live_server):
     """The chart part replaces itself while it polls; the status region outside it stays, so a
     screen reader hears when the chart is up to date."""
+    from metrics.charts.recompute import chart_snapshot_compute
     from metrics.models import ChartSnapshot
-    from metrics.recompute import chart_snapshot_compute
 
     measure = demo_world.measures_by_chart["xmr"]
     ChartSnapshot.objects.filter(measure=measure).update(status="stale")

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from metrics.figures import POINT_SYMBOLS, build_figure
-from metrics.icons import LEGEND, icon_svg
+from metrics.drawing.figure import POINT_SYMBOLS, build_figure
+from metrics.drawing.icons import LEGEND, icon_svg
 from metrics.spc import analyse
 
 SVG = "{http://www.w3.org/2000/svg}"

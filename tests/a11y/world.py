@@ -55,8 +55,8 @@ def _history(frequency: str, n: int) -> list[dt.date]:
 
 
 def _measure_with_data(*, organisation, team, chart_type, name, rows):
-    from metrics.entry import Row, data_points_save
-    from metrics.measures import measure_create
+    from metrics.entry.services import Row, data_points_save
+    from metrics.measures.services import measure_create
     from teams.models import User
 
     ratio = chart_type in {"p", "pp", "u", "up"}
@@ -84,9 +84,9 @@ def _measure_with_data(*, organisation, team, chart_type, name, rows):
 def build_world() -> World:
     """Seed the demo trust and the extras. Needs tasks to run in-process (eager)."""
     from cycles.models import ChangeIdea, PDSACycle, Review
-    from metrics import import_jobs
+    from metrics.charts.recompute import chart_snapshot_compute
+    from metrics.imports import jobs as import_jobs
     from metrics.models import Measure, Phase
-    from metrics.recompute import chart_snapshot_compute
     from teams import extensions
     from teams.demo import seed_structure
     from teams.models import Team, User

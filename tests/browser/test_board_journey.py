@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_measure_chart_journey import sign_in
-from tests.metrics import dashboard_data as dd
 from tests.metrics.conftest import eager_tasks, measure_factory, mondays  # noqa: F401
-from tests.metrics.measure_world import SHIFTING, add_points
+from tests.metrics.dashboards import data as dd
+from tests.metrics.measures.world import SHIFTING, add_points
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

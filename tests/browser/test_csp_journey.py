@@ -8,13 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from metrics.entry import data_point_record
+from metrics.entry.services import data_point_record
 from metrics.models import ChartSnapshot, ImportJob
 from tests.browser.test_measure_chart_journey import sign_in
 from tests.factories import UserFactory
-from tests.metrics import dashboard_data as dd
 from tests.metrics.conftest import eager_tasks, measure_factory, mondays  # noqa: F401
-from tests.metrics.measure_world import SHIFTING, add_points, served_project
+from tests.metrics.dashboards import data as dd
+from tests.metrics.measures.world import SHIFTING, add_points, served_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from metrics import periods as P
-from metrics.entry import Row, data_points_save
+from metrics.entry.services import Row, data_points_save
 from metrics.models import ChartSnapshot, DataPoint
 from tests.factories import PASSWORD
 from tests.metrics import conftest as metrics_fixtures

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from metrics.entry import data_point_record
+from metrics.entry.services import data_point_record
 from metrics.models import ChartSnapshot
 from tests.factories import PASSWORD
 from tests.metrics.conftest import eager_tasks, measure_factory, mondays  # noqa: F401
-from tests.metrics.measure_world import SHIFTING, add_points, served_project
+from tests.metrics.measures.world import SHIFTING, add_points, served_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

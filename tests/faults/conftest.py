@@ -24,8 +24,8 @@ def broker_url():
 @pytest.fixture
 def charted_measure(org_world):
     """A weekly measure of the own team with a year of history, entered through the service."""
-    from metrics.entry import Row, data_points_save
-    from metrics.measures import measure_create
+    from metrics.entry.services import Row, data_points_save
+    from metrics.measures.services import measure_create
 
     def make(name="Mean length of stay", weeks=52, **fields):
         measure = measure_create(
@@ -51,7 +51,8 @@ def charted_measure(org_world):
 
 def engine_result(measure):
     """What the engine computes in this process from the measure's data as it is now."""
-    from metrics import charting, recompute
+    from metrics.charts import inputs as charting
+    from metrics.charts import recompute
 
     measure.refresh_from_db()
     result, error = charting.compute(recompute._load(measure))

@@ -21,7 +21,7 @@ def _pause_after_the_engine(**kwargs):
     import django
 
     django.setup()
-    from metrics import charting
+    from metrics.charts import inputs as charting
 
     compute = charting.compute
     marker = Path(os.environ["QI_FAULT_PAUSE_FILE"])

@@ -40,9 +40,9 @@ def weekly_history(today, weeks):
 def test_entries_made_while_redis_is_down_are_saved_and_caught_up_by_the_sweep(
     client, own_redis, org_world, eager_tasks_off_redis, tmp_path, caplog
 ):
-    from metrics import recompute
-    from metrics.entry import Row, data_points_save
-    from metrics.measures import measure_create
+    from metrics.entry.services import Row, data_points_save
+    from metrics.measures.services import measure_create
+    from metrics.workers import sweep as sweeping
 
     today = timezone.localdate()
     lead, member = org_world["users"]["lead"], org_world["users"]["member"]
@@ -151,8 +151,8 @@ def test_entries_made_while_redis_is_down_are_saved_and_caught_up_by_the_sweep(
     log = tmp_path / "worker.log"
     worker = start_worker(service_env(redis_url=own_redis.url(0)), concurrency=2, log=log)
     try:
-        later = timezone.now() + recompute.SWEEP_GRACE + dt.timedelta(seconds=1)
-        swept = recompute.sweep(now=later)
+        later = timezone.now() + sweeping.SWEEP_GRACE + dt.timedelta(seconds=1)
+        swept = sweeping.sweep(now=later)
         assert swept["charts"] == 3 and swept["dashboards"] == 3, swept
 
         def caught_up():

@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_pages_and_entries_stay_quick_while_redis_hangs(
     client, own_redis, org_world, eager_tasks_off_redis
 ):
-    from metrics.entry import Row, data_points_save
-    from metrics.measures import measure_create
+    from metrics.entry.services import Row, data_points_save
+    from metrics.measures.services import measure_create
 
     this_week = P.period_start(timezone.localdate(), "week")
     with eager_tasks_off_redis():

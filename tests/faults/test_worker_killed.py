@@ -98,9 +98,9 @@ def test_a_recompute_lost_with_its_whole_worker_is_re_enqueued_by_the_sweep(
 
     from django.utils import timezone
 
-    from metrics import recompute
-    from metrics.entry import data_point_record
+    from metrics.entry.services import data_point_record
     from metrics.tasks import recompute_measure
+    from metrics.workers import sweep as sweeping
     from qi_portal.celery import app
 
     start, marker, log = pausing_worker
@@ -121,8 +121,8 @@ def test_a_recompute_lost_with_its_whole_worker_is_re_enqueued_by_the_sweep(
     assert not fresh_at_current_version(measure.pk)
 
     replacement = start(pause=False)
-    later = timezone.now() + recompute.SWEEP_GRACE + dt.timedelta(seconds=1)
-    assert recompute.sweep(now=later)["charts"] == 1  # as beat would, a minute on
+    later = timezone.now() + sweeping.SWEEP_GRACE + dt.timedelta(seconds=1)
+    assert sweeping.sweep(now=later)["charts"] == 1  # as beat would, a minute on
     assert wait_for(lambda: fresh_at_current_version(measure.pk), 90), (
         "the sweep did not bring the chart back:\n" + log.read_text()[-3000:]
     )

@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def measure_factory(org_world):
     """Make a measure of the `own` team through the service, as the app does."""
-    from metrics.measures import measure_create
+    from metrics.measures.services import measure_create
 
     def make(**fields):
         defaults = {

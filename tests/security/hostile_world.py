@@ -7,9 +7,9 @@ import datetime as dt
 from django.utils.html import escape
 
 from cycles.models import ProgressScore
-from metrics.entry import Row, data_points_save
-from metrics.measures import baseline_freeze, measure_create, phase_start
-from metrics.recompute import chart_snapshot_compute
+from metrics.charts.recompute import chart_snapshot_compute
+from metrics.entry.services import Row, data_points_save
+from metrics.measures.services import baseline_freeze, measure_create, phase_start
 from tests.cycles.factories import (
     ChangeIdeaFactory,
     CycleFactory,

@@ -65,7 +65,7 @@ NOBODY_MAY_POST = {
 @pytest.fixture
 def world(org_world):
     """One object of every kind the URLs name, in the `own` team."""
-    from metrics.measures import measure_create
+    from metrics.measures.services import measure_create
     from metrics.models import ImportJob, Phase
 
     lead = org_world["users"]["lead"]

@@ -10,7 +10,7 @@ from metrics.models import Phase
 from teams.models import Directorate, Team
 from tests.cycles.factories import ProjectFactory
 from tests.metrics.conftest import measure_factory, mondays  # noqa: F401
-from tests.metrics.measure_world import add_points
+from tests.metrics.measures.world import add_points
 from tests.security.hostile_world import PAYLOADS
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ import re
 import pytest
 from django.test import Client
 
-from metrics.bulk_recompute import recompute_dashboards
-from metrics.figures import escape as plotly_escape
+from metrics.charts.bulk import recompute_dashboards
+from metrics.drawing.figure import escape as plotly_escape
 from tests.factories import UserFactory
 from tests.security.hostile_world import FIELDS, MARKUP, PAYLOADS, build, escaped
 

@@ -30,8 +30,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project, Review
-from metrics import import_jobs
 from metrics import periods as P
+from metrics.imports import jobs as import_jobs
 from metrics.models import DataPoint, ImportJob, Measure, Phase, WorkerCheck
 from teams.models import Directorate, Membership, Team
 from tests.factories import PASSWORD

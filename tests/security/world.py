@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project, Review
 from metrics import periods as P
-from metrics.measures import baseline_freeze, measure_create, phase_start
+from metrics.dashboards.recompute import dashboard_snapshot_compute, dashboards_request
+from metrics.measures.services import baseline_freeze, measure_create, phase_start
 from metrics.models import DashboardSnapshot, Measure
-from metrics.recompute import dashboard_snapshot_compute, dashboards_request
 from teams.models import CoachAssignment, Directorate, Membership, Organisation, Team, User
 from tests.factories import (
     DirectorateFactory,
@@ -26,7 +26,7 @@ from tests.factories import (
     OrganisationRoleFactory,
     UserFactory,
 )
-from tests.metrics.measure_world import add_points
+from tests.metrics.measures.world import add_points
 
 USERS = ("member", "lead", "coach", "coach_unassigned", "board", "admin", "foreign", "orgless")
 

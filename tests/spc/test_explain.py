@@ -12,7 +12,7 @@ from metrics.spc.explain import (
     point_label_parts,
     point_labels,
 )
-from tests.charts import FLAGS, make_result, phase
+from tests.metrics.drawing import FLAGS, make_result, phase
 
 MONDAY = dt.date(2025, 1, 6)
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metrics.bulk_recompute import recompute_all
+from metrics.charts.bulk import recompute_all
 from teams.models import Organisation
 
 

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from metrics import bulk_recompute, recompute, tasks
-from metrics.large_demo import seed_large
+from metrics import background, tasks
+from metrics.charts import bulk as bulk_recompute
+from metrics.charts import recompute
+from metrics.demo.large import seed_large
 from metrics.models import ChartSnapshot, DashboardSnapshot, DataPoint, Measure
 from teams.models import Directorate, Team
 
@@ -116,7 +118,7 @@ def test_the_version_rule_holds_in_bulk(trust, monkeypatch):
 def test_with_workers_the_chunks_are_enqueued_for_the_charts_queue(trust, monkeypatch):
     sent = []
     monkeypatch.setattr(
-        bulk_recompute, "enqueue_on_commit", lambda task, *args, **kw: sent.append((task, args))
+        background, "enqueue_on_commit", lambda task, *args, **kw: sent.append((task, args))
     )
     n = Measure.objects.filter(organisation=trust).count()
     out = bulk_recompute.recompute_all(trust.pk, workers=2)

@@ -3,7 +3,7 @@ indices, percentage targets turned into proportions."""
 
 import datetime as dt
 
-from metrics.charting import chart_input, compute
+from metrics.charts.inputs import chart_input, compute
 
 MON = dt.date(2025, 1, 6)
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from metrics.entry import Row, data_points_save
+from metrics.entry.services import Row, data_points_save
 from metrics.models import ChartSnapshot, DashboardSnapshot
 from metrics.spc import analyse
 
@@ -64,7 +64,7 @@ def test_a_value_entered_through_the_form_reaches_a_fresh_chart(
     from django.utils import timezone
 
     from metrics import periods
-    from metrics.entry import Row
+    from metrics.entry.services import Row
 
     measure = measure_factory(name="Referral to assessment wait", unit="days")
     this_week = periods.period_start(timezone.localdate(), "week")

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from metrics import recompute
-from metrics.entry import Row, data_points_save
+from metrics.charts import recompute
+from metrics.dashboards import recompute as dashboards_recompute
+from metrics.entry.services import Row, data_points_save
 from metrics.models import ChartSnapshot, DashboardSnapshot
 from metrics.spc import analyse
+from metrics.workers import sweep as sweeping
 
 # Weekly incidents on an acute ward: a baseline around 10, then lower after a change.
 VALUES = [10, 12, 9, 11, 10, 13, 9, 10, 11, 12, 10, 9, 6, 5, 6, 4, 5, 6, 5, 4, 5, 6]
@@ -107,7 +109,7 @@ def test_data_the_engine_cannot_chart_marks_the_snapshot_failed_with_the_reason(
     measure = measure_factory(chart_type="u", name="Incidents per 10 occupied bed days")
     rows = [Row(period=p, numerator=12, denominator=10) for p in mondays(3)]
     data_points_save(measure=measure, rows=rows, user=org_world["users"]["lead"])
-    from metrics.measures import measure_update
+    from metrics.measures.services import measure_update
 
     measure_update(measure=measure, chart_type="p")
     assert recompute.chart_snapshot_compute(measure_id=measure.pk) == "failed"
@@ -123,7 +125,7 @@ def test_a_burst_of_entries_enqueues_one_dashboard_recompute_per_scope(
     enter(measure, org_world["users"]["member"], mondays)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for _ in range(5):
-            recompute.dashboards_request(
+            dashboards_recompute.dashboards_request(
                 organisation_id=measure.organisation_id,
                 directorate_id=org_world["own"].directorate_id,
                 team_id=org_world["own"].pk,
@@ -139,23 +141,24 @@ def test_a_dashboard_asked_for_during_its_compute_goes_round_again(
     enter(measure, org_world["users"]["member"], mondays)
     recompute.chart_snapshot_compute(measure_id=measure.pk)
     snapshot = DashboardSnapshot.objects.get(scope="organisation")
-    real = recompute.dashboard_figures
+    real = dashboards_recompute.dashboard_figures
 
     def figures_with_a_request_meanwhile(**kw):
-        recompute.dashboards_request(organisation_id=measure.organisation_id)
+        dashboards_recompute.dashboards_request(organisation_id=measure.organisation_id)
         return real(**kw)
 
-    monkeypatch.setattr(recompute, "dashboard_figures", figures_with_a_request_meanwhile)
+    monkeypatch.setattr(dashboards_recompute, "dashboard_figures", figures_with_a_request_meanwhile)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "again"
+        assert dashboards_recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "again"
     assert len(callbacks) == 1
-    monkeypatch.setattr(recompute, "dashboard_figures", real)
-    assert recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "fresh"
+    monkeypatch.setattr(dashboards_recompute, "dashboard_figures", real)
+    assert dashboards_recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "fresh"
     snapshot.refresh_from_db()
     assert snapshot.dirty_since is None
     assert snapshot.data["key_measure_count"] == 1
     assert snapshot.data["measures"][0]["name"] == measure.name
-    assert recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "already fresh"
+    outcome = dashboards_recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk)
+    assert outcome == "already fresh"
 
 
 def test_the_sweep_re_enqueues_what_was_left_behind(
@@ -163,11 +166,12 @@ def test_the_sweep_re_enqueues_what_was_left_behind(
 ):
     measure = measure_factory()
     enter(measure, org_world["users"]["member"], mondays)  # its task was "lost"
-    recompute.dashboards_request(organisation_id=measure.organisation_id)  # so was this one
-    assert recompute.sweep() == {"charts": 0, "dashboards": 0, "imports": 0}, "young work waits"
+    # so was this one:
+    dashboards_recompute.dashboards_request(organisation_id=measure.organisation_id)
+    assert sweeping.sweep() == {"charts": 0, "dashboards": 0, "imports": 0}, "young work waits"
     later = timezone.now() + dt.timedelta(minutes=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert recompute.sweep(now=later) == {"charts": 1, "dashboards": 1, "imports": 0}
+        assert sweeping.sweep(now=later) == {"charts": 1, "dashboards": 1, "imports": 0}
     assert len(callbacks) == 2
 
 
@@ -183,14 +187,14 @@ def test_the_sweep_sends_many_stale_charts_in_chunks_to_the_batch_recompute(
     monkeypatch.setattr(
         tasks.recompute_measure, "apply_async", lambda args, **kw: sent.append(("one", args))
     )
-    monkeypatch.setattr(recompute, "SWEEP_BATCH_FROM", 3)
-    monkeypatch.setattr(recompute, "SWEEP_CHUNK", 2)
+    monkeypatch.setattr(sweeping, "SWEEP_BATCH_FROM", 3)
+    monkeypatch.setattr(sweeping, "SWEEP_CHUNK", 2)
     measures = [measure_factory(name=f"Measure {i}") for i in range(5)]
     for measure in measures:
         enter(measure, org_world["users"]["member"], mondays)  # their tasks were "lost"
     later = timezone.now() + dt.timedelta(minutes=5)
     with django_capture_on_commit_callbacks(execute=True):
-        assert recompute.sweep(now=later)["charts"] == 5
+        assert sweeping.sweep(now=later)["charts"] == 5
     ids = sorted(m.pk for m in measures)
     chunks = [args[0] for kind, args in sent if kind == "chunk"]
     assert chunks == [ids[0:2], ids[2:4], ids[4:5]]
@@ -198,9 +202,9 @@ def test_the_sweep_sends_many_stale_charts_in_chunks_to_the_batch_recompute(
 
     # Fewer than SWEEP_BATCH_FROM: one task per chart, as before.
     sent.clear()
-    monkeypatch.setattr(recompute, "SWEEP_BATCH_FROM", 6)
+    monkeypatch.setattr(sweeping, "SWEEP_BATCH_FROM", 6)
     with django_capture_on_commit_callbacks(execute=True):
-        recompute.sweep(now=later)
+        sweeping.sweep(now=later)
     assert sorted(args[0] for kind, args in sent if kind == "one") == ids
 
 

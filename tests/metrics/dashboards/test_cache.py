@@ -1,4 +1,4 @@
-"""Rendered dashboard figures are kept per snapshot (metrics/dashboard_cache.py): a recompute
+"""Rendered dashboard figures are kept per snapshot (metrics/dashboards/cache.py): a recompute
 (a new computed_at) shows new figures at once, other viewers never see another's links or
 forms, and a cache outage falls back to rendering."""
 
@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from metrics import dashboard_cache
+from metrics.dashboards import cache as dashboard_cache
 from metrics.models import DashboardSnapshot
-from tests.metrics import dashboard_data as dd
+from tests.metrics.dashboards import data as dd
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,13 @@ children rows and organisation isolation (docs/dashboards.md)."""
 import datetime as dt
 import json
 
-from metrics import recompute
-from metrics.dashboards import dashboard_figures
-from metrics.entry import Row, data_points_save
+from metrics.charts import recompute
+from metrics.dashboards import recompute as dashboards_recompute
+from metrics.dashboards.figures import dashboard_figures
+from metrics.entry.services import Row, data_points_save
 from metrics.models import ChartSnapshot, DashboardSnapshot
 from tests.factories import DirectorateFactory, TeamFactory
-from tests.metrics.dashboard_world import NOW, measure
+from tests.metrics.dashboards.world import NOW, measure
 
 ORG, DIR, TEAM = "organisation", "directorate", "team"
 
@@ -133,7 +134,7 @@ def test_children_rows_count_each_childs_measures_as_its_own_dashboard_does(org_
 
 
 def test_no_figure_holds_another_organisations_rows(org_world):
-    from tests.metrics.dashboard_world import cycle, idea, project, review, score
+    from tests.metrics.dashboards.world import cycle, idea, project, review, score
 
     foreign = org_world["foreign"]
     measure(foreign, "Foreign measure", is_key=True, variation="concern_high", assurance="fail")
@@ -229,10 +230,10 @@ def test_a_chart_compute_keeps_its_sparkline_and_when_its_signal_began(
 
 def test_a_dashboard_of_a_deleted_team_is_dropped(org_world):
     team = TeamFactory(directorate=org_world["own"].directorate, name="Closing ward")
-    recompute.dashboards_request(
+    dashboards_recompute.dashboards_request(
         organisation_id=team.organisation_id, directorate_id=team.directorate_id, team_id=team.pk
     )
     snapshot = DashboardSnapshot.objects.get(scope="team", scope_id=team.pk)
     team.delete()
-    assert recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "gone"
+    assert dashboards_recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "gone"
     assert not DashboardSnapshot.objects.filter(pk=snapshot.pk).exists()

@@ -8,9 +8,9 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from metrics.dashboards import dashboard_figures
+from metrics.dashboards.figures import dashboard_figures
 from tests.factories import DirectorateFactory, TeamFactory
-from tests.metrics.dashboard_world import (
+from tests.metrics.dashboards.world import (
     NOW,
     TODAY,
     at,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from metrics.models import DashboardSnapshot
-from tests.metrics import dashboard_data as dd
+from tests.metrics.dashboards import data as dd
 
 pytestmark = pytest.mark.django_db
 

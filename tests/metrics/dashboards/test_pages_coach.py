@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from metrics.models import CoachVisit, DashboardSnapshot
 from tests.factories import CoachAssignmentFactory, TeamFactory
-from tests.metrics import dashboard_data as dd
-from tests.metrics.test_dashboard_pages import _cells, _get, _row
+from tests.metrics.dashboards import data as dd
+from tests.metrics.dashboards.test_pages import _cells, _get, _row
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ projects and cycles, the dashboards recomputed by the service, then every page d
 import pytest
 from django.urls import reverse
 
+from metrics.dashboards.recompute import dashboard_snapshot_compute, dashboards_request
 from metrics.models import DashboardSnapshot
-from metrics.recompute import dashboard_snapshot_compute, dashboards_request
 from tests.cycles.factories import ChangeIdeaFactory, CycleFactory, ProjectFactory
-from tests.metrics.measure_world import SHIFTING, add_points
-from tests.metrics.test_dashboard_pages import _get, _row
+from tests.metrics.dashboards.test_pages import _get, _row
+from tests.metrics.measures.world import SHIFTING, add_points
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.cycles.factories import make_measure
 from tests.factories import CoachAssignmentFactory, DirectorateFactory, TeamFactory
-from tests.metrics import dashboard_data as dd
+from tests.metrics.dashboards import data as dd
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from metrics.icons import LEGEND
-from tests.metrics import dashboard_data as dd
-from tests.metrics.test_dashboard_pages import _cells, _get, _row
+from metrics.drawing.icons import LEGEND
+from tests.metrics.dashboards import data as dd
+from tests.metrics.dashboards.test_pages import _cells, _get, _row
 
 pytestmark = pytest.mark.django_db
 

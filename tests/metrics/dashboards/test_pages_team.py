@@ -4,11 +4,11 @@ cycles by stage and recent learning, read from the team's snapshot."""
 import pytest
 from django.urls import reverse
 
+from metrics.dashboards.views import team_dashboard_panel
 from metrics.models import CoachVisit, DashboardSnapshot
-from metrics.views.dashboards import team_dashboard_panel
 from teams import extensions
-from tests.metrics import dashboard_data as dd
-from tests.metrics.test_dashboard_pages import _cells, _get, _row
+from tests.metrics.dashboards import data as dd
+from tests.metrics.dashboards.test_pages import _cells, _get, _row
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from cycles import services
 from cycles.models import ChangeIdea, PDSACycle
-from metrics import recompute
-from metrics.entry import Row, data_points_save
-from metrics.import_jobs import LARGE_IMPORT_ROWS, import_job_confirm
+from metrics import background
+from metrics.charts import recompute
+from metrics.dashboards import recompute as dashboards_recompute
+from metrics.entry.services import Row, data_points_save
+from metrics.imports.jobs import LARGE_IMPORT_ROWS, import_job_confirm
 from metrics.models import DashboardSnapshot, ImportJob
-from tests.metrics.dashboard_world import cycle, idea, project
+from metrics.workers import sweep as sweeping
+from tests.metrics.dashboards.world import cycle, idea, project
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def sent(monkeypatch):
     def record(task, *args, countdown=None, **options):
         calls.append((task.name.rsplit(".", 1)[-1], args))
 
-    monkeypatch.setattr(recompute, "enqueue_on_commit", record)
+    monkeypatch.setattr(background, "enqueue_on_commit", record)
     return calls
 
 
@@ -167,7 +170,7 @@ def test_a_burst_of_cycle_changes_costs_one_recompute_per_scope(
     # Six changes (the Act decision also adopted the idea), all folded into the one recompute.
     assert set(DashboardSnapshot.objects.values_list("requested_version", flat=True)) == {6}
     snapshot = DashboardSnapshot.objects.get(scope="team", scope_id=own.pk)
-    assert recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "fresh"
+    assert dashboards_recompute.dashboard_snapshot_compute(snapshot_id=snapshot.pk) == "fresh"
     snapshot.refresh_from_db()
     assert sum(snapshot.data["activity"]["rows"][0]["cycles_completed"]) == 1
     assert sum(snapshot.data["activity"]["rows"][0]["ideas_adopted"]) == 1
@@ -235,7 +238,7 @@ def test_the_sweep_re_sends_imports_left_waiting_for_a_worker(measure_factory, o
     _import_job(measure, user, status="queued", queued_at=now)  # its task is on its way
     _import_job(measure, user, status="done", queued_at=now - dt.timedelta(minutes=5))
     _import_job(measure, user, status="preview")
-    assert recompute.sweep(now=now) == {"charts": 0, "dashboards": 0, "imports": 1}
+    assert sweeping.sweep(now=now) == {"charts": 0, "dashboards": 0, "imports": 1}
     assert sent == [("import_data", (lost.pk,))]
 
 
@@ -284,7 +287,7 @@ def test_a_closed_cycle_reaches_the_dashboards_through_a_real_worker(
 def test_a_measure_created_or_listed_differently_asks_for_its_dashboards(
     measure_factory, org_world, sent, django_capture_on_commit_callbacks
 ):
-    from metrics.measures import measure_update
+    from metrics.measures.services import measure_update
 
     own, other = org_world["own"], org_world["other"]
     with django_capture_on_commit_callbacks(execute=True):

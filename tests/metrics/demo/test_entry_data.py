@@ -3,7 +3,7 @@ special causes, and seeding twice changes nothing."""
 
 import pytest
 
-from metrics.demo import SPECS, seed_measures
+from metrics.demo.trust import SPECS, seed_measures
 from metrics.models import ChartSnapshot, DataPoint, Measure, Phase
 from teams.demo import seed_structure
 

@@ -6,7 +6,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from cycles.models import ChangeIdea, PDSACycle, Project
-from metrics.large_demo import seed_large
+from metrics.demo.large import seed_large
 from metrics.models import ChartSnapshot, DataPoint, Measure, Phase
 from teams.models import CoachAssignment, Directorate, Membership, Organisation, Team, User
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.figures import build_figure, escape, text_alternative
-from tests.charts import make_result, phase
+from metrics.drawing.figure import build_figure, escape, text_alternative
+from tests.metrics.drawing import make_result, phase
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 MONDAY = dt.date(2025, 1, 6)

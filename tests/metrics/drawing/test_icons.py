@@ -2,7 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from metrics.icons import (
+from metrics.drawing.icons import (
     ASSURANCE_LABELS,
     LEGEND,
     NO_ASSURANCE_LABEL,
@@ -158,10 +158,10 @@ def test_chart_modules_stay_free_of_django_and_explain_of_plotly():
     from pathlib import Path
 
     code = (
-        "import sys, metrics.spc.explain, metrics.icons;"
+        "import sys, metrics.spc.explain, metrics.drawing.icons;"
         "assert 'plotly' not in sys.modules and 'django' not in sys.modules;"
-        "import metrics.figures, metrics.chart_text;"
+        "import metrics.drawing.figure, metrics.drawing.text;"
         "assert 'django' not in sys.modules"
     )
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)  # noqa: S603

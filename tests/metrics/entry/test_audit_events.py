@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cycles import services as cycle_services
-from metrics import import_jobs, measures
-from metrics.entry import Row, RowsInvalid, data_point_record, data_points_save
+from metrics.entry.services import Row, RowsInvalid, data_point_record, data_points_save
+from metrics.imports import jobs as import_jobs
+from metrics.measures import services as measures
 from metrics.models import ImportJob
 from metrics.tasks import import_data
 from teams import audit

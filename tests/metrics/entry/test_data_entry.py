@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from metrics.entry import Row, RowsInvalid, data_point_record, data_points_save
+from metrics.entry.services import Row, RowsInvalid, data_point_record, data_points_save
 from metrics.models import ChartSnapshot, DataPoint, DataPointRevision
 
 TODAY_SAFE = dt.date(2025, 6, 2)  # a Monday in the past

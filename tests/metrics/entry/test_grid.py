@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metrics import periods as P
-from metrics.entry import data_point_record
+from metrics.entry.services import data_point_record
 from metrics.models import DataPoint, DataPointRevision
 
 
@@ -159,7 +159,7 @@ def test_a_removal_with_a_bad_row_beside_it_removes_nothing(client, member, week
 
 
 def test_the_service_removes_nothing_when_a_row_beside_the_removal_is_refused(member, weekly):
-    from metrics.entry import Row, RowsInvalid, data_points_save
+    from metrics.entry.services import Row, RowsInvalid, data_points_save
 
     periods = recent()
     data_point_record(measure=weekly, period=periods[2], value=41, user=member)

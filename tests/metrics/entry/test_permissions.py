@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from metrics import import_jobs
 from metrics import periods as P
+from metrics.imports import jobs as import_jobs
 from metrics.models import DataPoint
 from tests.factories import MembershipFactory
 
@@ -87,7 +87,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, measure_factory):
 
 @pytest.mark.parametrize(("role", "status"), [("admin", 200), ("lead", 403), ("member", 403)])
 def test_only_admins_enter_a_trust_wide_measure(client, org_world, role, status):
-    from metrics.measures import measure_create
+    from metrics.measures.services import measure_create
 
     measure = measure_create(
         organisation=org_world["organisation"],

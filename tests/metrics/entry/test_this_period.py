@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metrics import periods as P
-from metrics.entry import data_point_record
+from metrics.entry.services import data_point_record
 from metrics.models import ChartSnapshot, DataPoint, DataPointRevision
 
 

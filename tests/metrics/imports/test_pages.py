@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from metrics import import_jobs
+from metrics.imports import jobs as import_jobs
 from metrics.models import DataPoint, ImportJob
 from metrics.tasks import import_data
 

@@ -5,14 +5,8 @@ import datetime as dt
 
 import pytest
 
-from metrics.importing import (
-    MAX_ROWS,
-    TableRefused,
-    decode_upload,
-    parse_date,
-    parse_number,
-    parse_table,
-)
+from metrics.entry.numbers import parse_number
+from metrics.imports.parsing import MAX_ROWS, TableRefused, decode_upload, parse_date, parse_table
 
 
 @pytest.mark.parametrize(

@@ -23,12 +23,13 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from metrics import import_jobs, importing
 from metrics import periods as P
-from metrics.entry import rows_problems
+from metrics.entry.services import rows_problems
+from metrics.imports import jobs as import_jobs
+from metrics.imports import parsing as importing
 from metrics.models import DataPoint, DataPointRevision, ImportJob, Measure
 from teams.models import AuditEvent
-from tests.metrics.import_strategies import (
+from tests.metrics.imports.strategies import (
     SPECS,
     encode,
     encodings,

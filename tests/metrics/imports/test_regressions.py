@@ -1,4 +1,4 @@
-"""Bugs the import's property tests found (tests/metrics/test_import_properties.py), each kept
+"""Bugs the import's property tests found (tests/metrics/imports/test_properties.py), each kept
 as a plain example with the message people now see."""
 
 import codecs
@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from metrics.importing import TableRefused, decode_upload, parse_table
+from metrics.imports.parsing import TableRefused, decode_upload, parse_table
 from metrics.models import DataPoint, ImportJob
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from metrics.import_jobs import IMPORT_JOB_RETENTION, import_jobs_prune
+from metrics.imports.jobs import IMPORT_JOB_RETENTION, import_jobs_prune
 from metrics.models import ImportJob
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from metrics.measures import measure_create
-from tests.metrics.measure_world import add_points
+from metrics.measures.services import measure_create
+from tests.metrics.measures.world import add_points
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from metrics.models import ChartSnapshot, Measure
 from tests.cycles.factories import ProjectFactory
-from tests.metrics.measure_world import SHIFTING, add_points
+from tests.metrics.measures.world import SHIFTING, add_points
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from metrics.charts.recompute import chart_snapshot_compute
 from metrics.models import ChartSnapshot, DataPoint
-from metrics.recompute import chart_snapshot_compute
-from tests.metrics.measure_world import SHIFTING, add_points, served_project
+from tests.metrics.measures.world import SHIFTING, add_points, served_project
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_pdsa_cycles_of_the_served_projects_are_marked_at_their_do_dates(
 
 
 def test_the_data_table_lists_every_point_with_its_note_and_who(client, org_world, mondays):
-    from metrics.measures import measure_create
+    from metrics.measures.services import measure_create
 
     lead = org_world["users"]["lead"]
     measure = measure_create(
@@ -152,8 +152,8 @@ def test_the_data_table_lists_every_point_with_its_note_and_who(client, org_worl
 
 
 def test_corrections_and_baseline_changes_are_in_the_history(client, org_world, measure, mondays):
-    from metrics.entry import data_point_record
-    from metrics.measures import baseline_freeze, phase_start
+    from metrics.entry.services import data_point_record
+    from metrics.measures.services import baseline_freeze, phase_start
 
     lead = org_world["users"]["lead"]
     weeks = mondays(20)
@@ -190,7 +190,7 @@ def test_while_the_snapshot_is_stale_the_page_says_updating_and_polls(client, or
 def test_the_chart_part_stops_polling_once_fresh_with_the_new_point(
     client, org_world, measure, mondays
 ):
-    from metrics.entry import data_point_record
+    from metrics.entry.services import data_point_record
 
     client.force_login(org_world["users"]["member"])
     url = reverse("metrics:measure_chart", args=[measure.pk])
@@ -267,8 +267,8 @@ def test_hostile_text_never_reaches_the_page_or_the_figure_as_markup(
 def test_queries_do_not_grow_with_points_cycles_and_history(
     client, org_world, measure_factory, mondays, django_assert_max_num_queries
 ):
-    from metrics.entry import data_point_record
-    from metrics.measures import phase_start
+    from metrics.entry.services import data_point_record
+    from metrics.measures.services import phase_start
 
     lead = org_world["users"]["lead"]
     member = org_world["users"]["member"]

@@ -4,8 +4,8 @@ organisation's measures and teams are 404: their existence does not leak."""
 import pytest
 from django.urls import reverse
 
-from metrics.measures import measure_create, phase_start
-from tests.metrics.measure_world import SHIFTING, add_points
+from metrics.measures.services import measure_create, phase_start
+from tests.metrics.measures.world import SHIFTING, add_points
 
 pytestmark = pytest.mark.django_db
 

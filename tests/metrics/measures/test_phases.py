@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from metrics.models import BaselineChange, ChartSnapshot, Phase
 from tests.cycles.factories import ChangeIdeaFactory, ProjectFactory
-from tests.metrics.measure_world import SHIFTING, add_points, served_project
+from tests.metrics.measures.world import SHIFTING, add_points, served_project
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_phase_is_refused_in_plain_words(client, lead, measure, data, message)
 
 
 def test_removing_a_phase_needs_a_reason_and_is_recorded(client, lead, measure, weeks):
-    from metrics.measures import phase_start
+    from metrics.measures.services import phase_start
 
     phase = phase_start(measure=measure, starts_on=weeks[10], reason="Huddles", user=lead)
     client.force_login(lead)
@@ -105,7 +105,7 @@ def test_removing_a_phase_needs_a_reason_and_is_recorded(client, lead, measure, 
 
 
 def test_a_phase_of_another_measure_is_not_found(client, lead, measure, measure_factory, weeks):
-    from metrics.measures import phase_start
+    from metrics.measures.services import phase_start
 
     other = add_points(measure_factory(name="Other"), weeks, SHIFTING, user=lead)
     phase = phase_start(measure=other, starts_on=weeks[10], reason="x", user=lead)

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from metrics.entry import data_point_record
-from metrics.measure_chart import figure_json
-from metrics.measure_table import data_table
-from metrics.measures import phase_start
-from metrics.recompute import chart_snapshot_compute
-from tests.metrics.measure_world import SHIFTING, add_points
+from metrics.charts.recompute import chart_snapshot_compute
+from metrics.entry.services import data_point_record
+from metrics.measures.chart import figure_json
+from metrics.measures.services import phase_start
+from metrics.measures.table import data_table
+from tests.metrics.measures.world import SHIFTING, add_points
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_a_measure_without_points(client, lead, measure_factory):
 def test_dates_are_formatted_like_the_filter():
     from django.template.defaultfilters import date
 
-    from metrics.measure_table import _date
+    from metrics.measures.table import _date
 
     for day in (dt.date(2025, 1, 6), dt.date(2024, 12, 30), dt.date(2026, 9, 1)):
         assert _date(day) == date(day, "j M Y")

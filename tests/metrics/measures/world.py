@@ -1,8 +1,8 @@
 """Helpers for the measure page tests: measures with data and a computed snapshot, and the PDSA
 cycles of a project the measure serves."""
 
-from metrics.entry import Row, data_points_save
-from metrics.recompute import chart_snapshot_compute
+from metrics.charts.recompute import chart_snapshot_compute
+from metrics.entry.services import Row, data_points_save
 from tests.cycles.factories import ChangeIdeaFactory, CycleFactory, ProjectFactory
 
 # Ten points around 10, then ten around 5: a shift the engine flags as an improvement.

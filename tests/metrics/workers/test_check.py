@@ -5,8 +5,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from metrics import worker_checks
 from metrics.models import WorkerCheck
+from metrics.workers import checks as worker_checks
 
 
 def test_the_view_enqueues_the_task_only_after_commit(
