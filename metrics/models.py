@@ -58,6 +58,13 @@ class Measure(models.Model):
         null=True, blank=True, help_text="For P charts, a percentage (e.g. 15 for 15%)."
     )
     is_key = models.BooleanField("Key measure for the board", default=False)
+    # The warehouse's own key for the measure, by which the API finds it (unique in the trust).
+    external_id = models.CharField(
+        "Warehouse id",
+        max_length=100,
+        blank=True,
+        help_text="The key of this measure in the trust's data warehouse, for the API.",
+    )
     projects = models.ManyToManyField("cycles.Project", related_name="measures", blank=True)
     cycles = models.ManyToManyField(
         "cycles.PDSACycle",
@@ -77,6 +84,13 @@ class Measure(models.Model):
         indexes = [
             models.Index(fields=["organisation", "is_key"]),
             models.Index(fields=["team", "name"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="measure_external_id_unique_in_organisation",
+            )
         ]
 
     def __str__(self):

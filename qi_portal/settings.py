@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "teams",
     "cycles",
     "metrics",
@@ -237,6 +240,38 @@ if envbool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY = None
 else:
     CONTENT_SECURITY_POLICY = _CSP
+
+# The API (issue 14): bearer tokens only (no session, so no CSRF to forge), JSON only, one error
+# shape (teams/api/errors.py), a rate per token, pages of API_PAGE_SIZE.
+API_RATE = envstr("API_RATE") or "600/min"
+API_MAX_BATCH_ROWS = envint("API_MAX_BATCH_ROWS", 10_000)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["teams.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["teams.api.permissions.HasApiToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["teams.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "teams.api.pagination.Pages",
+    "PAGE_SIZE": envint("API_PAGE_SIZE", 100),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "teams.api.errors.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QI Portal API",
+    "DESCRIPTION": (
+        "Push a trust's data from its warehouse and read charts and dashboards. Send a token "
+        "as `Authorization: Bearer <token>` (a QI admin makes them)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES (429, with a page that says

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("cycles.urls")),
     path("", include("metrics.urls")),
+    path("api/", include("qi_portal.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

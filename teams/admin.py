@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from teams import tokens
 from teams.models import (
+    ApiToken,
     AuditEvent,
     CoachAssignment,
     Directorate,
@@ -119,3 +121,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Seen and revoked here; made with `manage.py api_token create` (the key is shown once, so
+    it cannot be made where it would have to be shown again). Never the key: only its hash."""
+
+    list_display = ["name", "organisation", "user", "prefix", "can_write", "trust_wide",
+                    "created_at", "last_used_at", "expires_at", "revoked_at"]  # fmt: skip
+    list_filter = ["organisation", "can_write"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["organisation", "user"]
+    exclude = ["key_hash"]
+    readonly_fields = [
+        "organisation", "user", "name", "prefix", "can_write", "teams", "trust_wide",
+        "created_at", "last_used_at", "expires_at", "revoked_at",
+    ]  # fmt: skip
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        revoked = sum(tokens.api_token_revoke(token=token) for token in queryset)
+        self.message_user(request, f"Revoked {revoked} token(s).")

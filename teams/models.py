@@ -201,3 +201,44 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'nobody'}: {self.summary}"
+
+
+class ApiToken(models.Model):
+    """A key with which a trust's warehouse or another tool uses the API (issue 14). It belongs to
+    one organisation and acts as the person who made it (the audit trail names both); it reads
+    the organisation's data, and with `can_write` writes the data of its `teams` (and, for a QI
+    admin's token, `trust_wide` measures). Only a SHA-256 hash of the key is kept: the key is
+    shown once, when it is made (teams.tokens)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    # The key's first characters, kept to tell tokens apart in lists (never enough to use it).
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    can_write = models.BooleanField(default=False)
+    teams = models.ManyToManyField(Team, blank=True, related_name="api_tokens")
+    trust_wide = models.BooleanField(
+        default=False, help_text="May write the organisation's trust-wide measures (admins)."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="api_token_name_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

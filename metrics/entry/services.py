@@ -109,14 +109,15 @@ def _fields(measure: Measure, row: Row) -> dict:
 
 
 def data_points_save(
-    *, measure: Measure, rows: list[Row], user, import_job=None, remove=()
+    *, measure: Measure, rows: list[Row], user, import_job=None, remove=(), via: str = ""
 ) -> dict:
     """Save every row or none. New periods are created; periods entered again are corrected,
     with the previous values kept as a revision; the stored figures of the periods in `remove`
     (not also in `rows`) are deleted. Returns counts of created/corrected/unchanged, and of
     removed when removals were asked for. The audit trail gets one event per changed period, or
     one for a whole `import_job`; a removed figure's event keeps what it held (its correction
-    history goes with it)."""
+    history goes with it). `via` says how the change came, in the events' summaries (e.g. an
+    API token's name)."""
     problems = rows_problems(measure, rows, today=timezone.localdate())
     if any(problems):
         raise RowsInvalid(problems)
@@ -171,8 +172,8 @@ def data_points_save(
                 _audit_import(measure, import_job, user, counts, audited)
             else:
                 audit.record_all(
-                    [_point_event(measure, p, user, old, new) for p, old, new in audited]
-                    + [_point_event(measure, p, user, _fields_of(p), {}) for p in removed]
+                    [_point_event(measure, p, user, old, new, via) for p, old, new in audited]
+                    + [_point_event(measure, p, user, _fields_of(p), {}, via) for p in removed]
                 )
     return counts
 
@@ -185,7 +186,7 @@ def _figure(measure: Measure, fields: dict) -> str:
     return f"{fields['value']:g}"
 
 
-def _point_event(measure, point, user, old: dict, new: dict):
+def _point_event(measure, point, user, old: dict, new: dict, via: str = ""):
     """The audit event of one period: entered (no `old`), corrected, or removed (no `new`)."""
     when = P.format_period(point.period, measure.frequency)
     if old and new:
@@ -203,7 +204,7 @@ def _point_event(measure, point, user, old: dict, new: dict):
         obj=point,
         object_type=audit.DATA_POINT,
         action=action,
-        summary=f"{verb} {when} of “{measure}”: {shown}",
+        summary=f"{verb} {when} of “{measure}”: {shown}" + (f" ({via})" if via else ""),
         changes=changes,
         organisation_id=measure.organisation_id,
         subject=audit.subject_of("measure", measure.pk),

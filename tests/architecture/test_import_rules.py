@@ -39,6 +39,9 @@ LAYERS = {
     },
     "metrics.workers": {*FOUNDATION},
     "metrics.demo": {"metrics.charts", "metrics.dashboards", "metrics.measures", *FOUNDATION},
+    "metrics.api": {
+        "metrics.entry", "metrics.measures", "metrics.charts", "metrics.dashboards", *FOUNDATION
+    },
 }
 # The app's wiring: Django's and Celery's entry points, which may reach any room.
 WIRING = {"metrics", "metrics.apps", "metrics.urls", "metrics.admin", "metrics.tasks",

@@ -1,6 +1,10 @@
 """CSRF is enforced on every URL: for each pattern the resolver knows (the app's and the admin's),
 a POST without a token is refused (403, CSRF failure) and the same POST with the token, by a
-user allowed to make it, gets past the check. Nothing in our code is csrf_exempt."""
+user allowed to make it, gets past the check. Nothing in our code is csrf_exempt.
+
+The API (/api/) is the one exception, by design: it signs in with a bearer token only, which a
+browser never sends by itself, so a forged cross-site request carries no credentials. Its test
+here proves that a signed-in person's session cookie opens nothing of it."""
 
 import datetime as dt
 import re
@@ -31,7 +35,9 @@ def walk(patterns, prefix="", namespace=""):
             yield route, f"{namespace}{entry.name}" if entry.name else route
 
 
-ROUTES = sorted(set(walk(get_resolver().url_patterns)))
+ALL_ROUTES = sorted(set(walk(get_resolver().url_patterns)))
+API_ROUTES = [(route, name) for route, name in ALL_ROUTES if name.startswith("api:")]
+ROUTES = [(route, name) for route, name in ALL_ROUTES if not name.startswith("api:")]
 
 # Who may make each app POST (everything else: the own team's lead). Admin URLs: a superuser.
 ACTORS = {
@@ -56,6 +62,7 @@ NOBODY_MAY_POST = {
     "admin:axes_accessattempt_add",
     "admin:axes_accessfailurelog_add",
     "admin:axes_accesslog_add",
+    "admin:teams_apitoken_add",  # made by manage.py api_token (the key is shown once)
     "admin:teams_auditevent_add",
     "admin:teams_auditevent_change",
     "admin:teams_auditevent_delete",
@@ -231,3 +238,19 @@ def test_nothing_in_our_code_is_csrf_exempt():
         if "csrf_exempt" in path.read_text() or "csrf_exempt" in path.read_text().lower()
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(("route", "name"), API_ROUTES, ids=[name for _, name in API_ROUTES])
+def test_the_api_takes_no_session_so_a_cross_site_post_has_no_credentials(world, route, name):
+    from metrics.models import DataPoint
+
+    path = concrete(route, name, world["kwargs"])
+    client = csrf_client(world["users"]["admin"])
+    body = '{"rows": [{"measure": 1, "period": "2025-01-06", "value": 1}]}'
+    response = client.post(path, body, content_type="application/json")
+    if name in {"api:schema", "api:docs"}:
+        assert response.status_code == 405  # public reading pages, nothing to post
+    else:
+        assert response.status_code == 401, (path, response.status_code)
+        assert response.json()["error"]["status"] == 401
+    assert not DataPoint.objects.exists()

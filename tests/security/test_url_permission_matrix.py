@@ -950,8 +950,15 @@ def url_names(resolver=None, namespace=()) -> set[str]:
 # ------------------------------------------------------------------ the URL configuration
 
 
+def api_url_names() -> set[str]:
+    """The API's URLs: their matrix, by token scope, is tests/api/test_token_matrix.py."""
+    from tests.api.test_token_matrix import API_MATRIX
+
+    return set(API_MATRIX)
+
+
 def test_every_url_has_an_expectation():
-    covered = set(EXPECTATIONS) | admin_url_names()
+    covered = set(EXPECTATIONS) | admin_url_names() | api_url_names()
     missing = sorted(url_names() - covered)
     assert not missing, "\n".join(
         f"new URL {name} has no expectation in the permission matrix "
@@ -961,7 +968,7 @@ def test_every_url_has_an_expectation():
 
 
 def test_every_expectation_is_a_url():
-    stale = sorted((set(EXPECTATIONS) | admin_url_names()) - url_names())
+    stale = sorted((set(EXPECTATIONS) | admin_url_names() | api_url_names()) - url_names())
     assert not stale, "\n".join(
         f"the permission matrix expects URL {name}, which no longer exists" for name in stale
     )

@@ -1,0 +1,83 @@
+"""What the API sends and takes, as OpenAPI describes it (drf-spectacular reads these)."""
+
+from rest_framework import serializers
+
+from metrics.models import ChartSnapshot, Measure
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    team = serializers.IntegerField(source="team_id", allow_null=True, read_only=True)
+    team_name = serializers.CharField(source="team.name", default=None, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id", "external_id", "name", "team", "team_name", "kind", "definition", "unit",
+            "frequency", "chart_type", "improvement", "target", "is_key", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DataPointRowSerializer(serializers.Serializer):
+    """One period of one measure. Name the measure by `measure` (its id) or `external_id`."""
+
+    measure = serializers.IntegerField(required=False, help_text="The measure's id.")
+    external_id = serializers.CharField(
+        required=False, help_text="The warehouse's key of the measure, instead of its id."
+    )
+    period = serializers.DateField(
+        help_text="A day of the period: moved to the period's start (a week's Monday, a "
+        "month's first day)."
+    )
+    value = serializers.FloatField(required=False, allow_null=True)
+    numerator = serializers.FloatField(required=False, allow_null=True)
+    denominator = serializers.FloatField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class DataPointBatchSerializer(serializers.Serializer):
+    rows = DataPointRowSerializer(many=True, help_text="Up to 10,000 rows (API_MAX_BATCH_ROWS).")
+
+
+class BatchCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    corrected = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class BatchResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    measures = serializers.IntegerField()
+    counts = BatchCountsSerializer()
+
+
+class ChartSerializer(serializers.ModelSerializer):
+    """The measure's latest chart: the engine's result (DESIGN §5) for its periods."""
+
+    measure = serializers.IntegerField(source="measure_id")
+    result = serializers.JSONField(allow_null=True)
+    periods = serializers.ListField(child=serializers.DateField())
+
+    class Meta:
+        model = ChartSnapshot
+        fields = [
+            "measure", "status", "data_version", "computed_at", "periods", "variation",
+            "assurance", "result", "error",
+        ]  # fmt: skip
+
+
+class ProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(required=False)
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    problems = ProblemSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

@@ -1,0 +1,12 @@
+"""The API's URLs, under /api/ (qi_portal/urls.py), in the `api` namespace."""
+
+from django.urls import path
+
+from metrics.api import views
+
+urlpatterns = [
+    path("measures/", views.MeasureList.as_view(), name="measures"),
+    path("measures/<int:measure_id>/", views.MeasureDetail.as_view(), name="measure"),
+    path("measures/<int:measure_id>/chart/", views.MeasureChart.as_view(), name="chart"),
+    path("data-points/", views.DataPointBatch.as_view(), name="data_points"),
+]

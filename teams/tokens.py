@@ -1,0 +1,151 @@
+"""API tokens (issue 14): made by a QI admin for a person of their trust, used by the trust's
+warehouse or another tool, revoked when no longer needed.
+
+A key is `qi_` and 43 random URL-safe characters (256 bits): only its SHA-256 hash is kept, so
+a leaked database gives no usable key, and the key is shown once. A token reads its
+organisation's data; a writing token writes the data of its named teams (and a QI admin's, the
+trust-wide measures), and never more than its maker may still do in the portal.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from teams import permissions
+from teams.models import ApiToken, Team, User
+
+KEY_PREFIX = "qi_"
+SHOWN_PREFIX = 10  # characters of the key kept to tell tokens apart ("qi_" and 7 more)
+# last_used_at is written at most this often for one token (not once per request).
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+class TokenRefused(ValueError):
+    """The token cannot be made as asked; the message says why, in words."""
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    teams=(),
+    write: bool = False,
+    trust_wide: bool = False,
+    expires_at: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a token acting as `user`; returns it and its key (shown once, never kept)."""
+    name = " ".join((name or "").split())
+    teams = list(teams)
+    if user.organisation_id is None:
+        raise TokenRefused(f"{user.username} belongs to no organisation: a token needs one.")
+    if not user.is_active:
+        raise TokenRefused(f"{user.username}'s account is switched off.")
+    if not name:
+        raise TokenRefused("Give the token a name that says what uses it (e.g. 'Warehouse').")
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise TokenRefused("The name is too long: 100 characters at most.")
+    if (teams or trust_wide) and not write:
+        raise TokenRefused("Teams and trust-wide measures are what a token writes: add --write.")
+    if write and not teams and not trust_wide:
+        raise TokenRefused("A writing token needs the teams it writes (or trust-wide measures).")
+    foreign = [t for t in teams if t.organisation_id != user.organisation_id]
+    if foreign:
+        raise TokenRefused(f"{foreign[0]} is another organisation's team.")
+    denied = [t for t in teams if not permissions.can_edit_team_work(user, t)]
+    if denied:
+        raise TokenRefused(
+            f"{user.username} cannot enter {denied[0]}'s data, so neither can the token."
+        )
+    if trust_wide and not permissions.access_for(user).is_admin:
+        raise TokenRefused("Only a QI admin's token may write trust-wide measures.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise TokenRefused("The expiry is in the past.")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                organisation_id=user.organisation_id,
+                user=user,
+                name=name,
+                prefix=key[:SHOWN_PREFIX],
+                key_hash=_hash(key),
+                can_write=write,
+                trust_wide=trust_wide,
+                expires_at=expires_at,
+            )
+            token.teams.set(teams)
+    except IntegrityError:
+        raise TokenRefused(f"The organisation already has a token named “{name}”.") from None
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> bool:
+    """Revoke the token at once; False if it was already revoked."""
+    return bool(
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+def api_token_for_key(key: str) -> ApiToken | None:
+    """The usable token of this key (not revoked, not expired, its maker still active in its
+    organisation), noting when it was last used; None for any other key."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(key_hash=_hash(key))
+        .first()
+    )
+    now = timezone.now()
+    if (
+        token is None
+        or not token.is_usable(now)
+        or not token.user.is_active
+        or token.user.organisation_id != token.organisation_id
+    ):
+        return None
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def write_team_ids(token: ApiToken) -> frozenset[int]:
+    cached = getattr(token, "_write_team_ids", None)
+    if cached is None:
+        cached = frozenset(token.teams.values_list("pk", flat=True) if token.can_write else ())
+        token._write_team_ids = cached
+    return cached
+
+
+def api_token_can_write(token: ApiToken, thing) -> bool:
+    """Whether the token may write this measure's data (or definition): within its scope, and
+    within what its maker may do in the portal today."""
+    if not token.can_write or thing.organisation_id != token.organisation_id:
+        return False
+    in_scope = (
+        token.trust_wide if thing.team_id is None else thing.team_id in write_team_ids(token)
+    )
+    return in_scope and permissions.can_enter_data(token.user, thing)
+
+
+def teams_named(organisation_id: int, names) -> list[Team]:
+    """The organisation's teams by name or id, in the order given; TokenRefused for any other."""
+    found = []
+    for name in names:
+        teams = Team.objects.filter(organisation_id=organisation_id)
+        by = {"pk": int(name)} if str(name).isdigit() else {"name": name}
+        team = teams.filter(**by).first()
+        if team is None:
+            raise TokenRefused(f"No team “{name}” in the organisation.")
+        found.append(team)
+    return found

@@ -1,0 +1,81 @@
+"""Reading measures and charts: any usable token of the organisation; never another's."""
+
+import pytest
+from django.urls import reverse
+
+from metrics.charts.recompute import chart_snapshot_compute
+from metrics.entry.services import Row, data_points_save
+
+
+def test_no_token_or_a_bad_one_is_401_in_the_error_shape(api, measures):
+    for client in (api(), api("qi_" + "x" * 43)):
+        response = client.get(reverse("api:measures"))
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"].startswith("Bearer")
+        error = response.json()["error"]
+        assert error["status"] == 401 and error["message"] and error["problems"] == []
+    wrong = api()
+    wrong.credentials(HTTP_AUTHORIZATION="Bearer two words")
+    assert wrong.get(reverse("api:measures")).status_code == 401
+
+
+def test_a_token_lists_its_organisations_measures_a_page_at_a_time(reader, measures, settings):
+    body = reader.get(reverse("api:measures")).json()
+    names = [m["name"] for m in body["results"]]
+    assert sorted(names) == sorted(
+        m.name for key, m in measures.items() if key != "foreign"
+    ), "never another organisation's"
+    own = next(m for m in body["results"] if m["name"] == "Length of stay")
+    assert own["external_id"] == "LOS-WILLOW" and own["team_name"] == "Willow Ward"
+    assert body["count"] == 4 and body["next"] is None
+
+    page = reader.get(reverse("api:measures"), {"page_size": 1}).json()
+    assert page["count"] == 4 and len(page["results"]) == 1 and "page=2" in page["next"]
+
+
+def test_measures_filter_by_team_and_external_id(reader, measures, org_world):
+    by_team = reader.get(reverse("api:measures"), {"team": org_world["other"].pk}).json()
+    assert [m["name"] for m in by_team["results"]] == ["Cedar incidents"]
+    by_key = reader.get(reverse("api:measures"), {"external_id": "LOS-WILLOW"}).json()
+    assert [m["id"] for m in by_key["results"]] == [measures["own"].pk]
+    assert reader.get(reverse("api:measures"), {"team": "x"}).json()["count"] == 0
+
+
+def test_another_organisations_measure_is_404(reader, measures):
+    response = reader.get(reverse("api:measure", args=[measures["foreign"].pk]))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert "Foreign" not in response.content.decode()
+    for name in ("api:measure", "api:chart"):
+        assert reader.get(reverse(name, args=[measures["foreign"].pk])).status_code == 404
+    assert reader.get(reverse("api:measure", args=[measures["own"].pk])).status_code == 200
+
+
+def test_the_chart_is_the_engines_result_with_an_etag(reader, measures, org_world, mondays):
+    measure = measures["own"]
+    rows = [Row(period=p, value=30 + i % 5) for i, p in enumerate(mondays(20))]
+    data_points_save(measure=measure, rows=rows, user=org_world["users"]["lead"])
+    chart_snapshot_compute(measure_id=measure.pk)
+    url = reverse("api:chart", args=[measure.pk])
+    response = reader.get(url)
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "fresh"
+    assert len(body["periods"]) == 20 == len(body["result"]["points"])
+    assert body["result"]["chart"] == "xmr"
+    etag = response["ETag"]
+
+    again = reader.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+
+    data_points_save(measure=measure, rows=[Row(period=mondays(21)[0], value=99)],
+                     user=org_world["users"]["lead"])  # fmt: skip
+    changed = reader.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.json()["status"] == "stale"
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_measures_are_read_only_here(reader, measures, method):
+    response = getattr(reader, method)(reverse("api:measure", args=[measures["own"].pk]))
+    assert response.status_code == 405
+    assert response.json()["error"]["status"] == 405
