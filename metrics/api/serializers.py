@@ -7,7 +7,10 @@ from metrics.models import ChartSnapshot, Measure
 
 class MeasureSerializer(serializers.ModelSerializer):
     team = serializers.IntegerField(source="team_id", allow_null=True, read_only=True)
-    team_name = serializers.CharField(source="team.name", default=None, read_only=True)
+    team_name = serializers.CharField(
+        source="team.name", default=None, allow_null=True, read_only=True,
+        help_text="The team's name; null for a trust-wide measure.",
+    )
 
     class Meta:
         model = Measure
@@ -16,6 +19,21 @@ class MeasureSerializer(serializers.ModelSerializer):
             "frequency", "chart_type", "improvement", "target", "is_key", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class MeasureFilterSerializer(serializers.Serializer):
+    """The list's filters: bad values are a 400 that says which, never a silent empty list."""
+
+    team = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Only this team's measures."
+    )
+    external_id = serializers.RegexField(
+        r"^[^\x00]*$",  # said in the schema: the database stores no NUL character
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="The measure with this warehouse key (empty: the measures without one).",
+    )
 
 
 class DataPointRowSerializer(serializers.Serializer):

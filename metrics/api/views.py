@@ -3,8 +3,9 @@ read a snapshot, answer. Every read is scoped to the token's organisation (a for
 every write to the token's teams (403 names the rows out of scope)."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +16,7 @@ from metrics.api.serializers import (
     ChartSerializer,
     DataPointBatchSerializer,
     ErrorSerializer,
+    MeasureFilterSerializer,
     MeasureSerializer,
 )
 from metrics.entry.batch import batch_problems, data_points_save_batch
@@ -34,7 +36,16 @@ ERRORS = {
 }
 
 
-def _measures(request):
+ERROR_400 = OpenApiResponse(ErrorSerializer, description="A parameter or the body is not valid.")
+
+
+# Ids above this are no row's (and would overflow the database's integers): not found.
+MAX_ID = 2**63 - 1
+
+
+def _measures(request, pk=None):
+    if pk is not None and not 0 < pk <= MAX_ID:
+        raise Http404
     return (
         Measure.objects.filter(organisation_id=request.auth.organisation_id)
         .select_related("team")
@@ -43,11 +54,8 @@ def _measures(request):
 
 
 @extend_schema(
-    parameters=[
-        OpenApiParameter("team", int, description="Only this team's measures."),
-        OpenApiParameter("external_id", str, description="The measure with this warehouse key."),
-    ],
-    responses={200: MeasureSerializer(many=True), **ERRORS},
+    parameters=[MeasureFilterSerializer],
+    responses={200: MeasureSerializer(many=True), 400: ERROR_400, **ERRORS},
 )
 class MeasureList(generics.ListAPIView):
     """The organisation's measures, a page at a time."""
@@ -55,13 +63,14 @@ class MeasureList(generics.ListAPIView):
     serializer_class = MeasureSerializer
 
     def get_queryset(self):
+        # A plain dict: a QueryDict would let "external_id=" pass as if it were not given.
+        filters = MeasureFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         measures = _measures(self.request)
-        team = self.request.query_params.get("team")
-        if team is not None:
-            measures = measures.filter(team_id=int(team)) if team.isdigit() else measures.none()
-        key = self.request.query_params.get("external_id")
-        if key is not None:
-            measures = measures.filter(external_id=key)
+        if "team" in filters.validated_data:
+            measures = measures.filter(team_id=filters.validated_data["team"])
+        if "external_id" in filters.validated_data:
+            measures = measures.filter(external_id=filters.validated_data["external_id"])
         return measures
 
 
@@ -73,7 +82,7 @@ class MeasureDetail(generics.RetrieveAPIView):
     lookup_url_kwarg = "measure_id"
 
     def get_queryset(self):
-        return _measures(self.request)
+        return _measures(self.request, self.kwargs["measure_id"])
 
 
 def _etag(snapshot: ChartSnapshot) -> str:
@@ -89,7 +98,7 @@ class MeasureChart(APIView):
     is being recomputed; send `If-None-Match` with the last ETag to ask only for a change."""
 
     def get(self, request, measure_id: int):
-        measure = get_object_or_404(_measures(request), pk=measure_id)
+        measure = get_object_or_404(_measures(request, measure_id), pk=measure_id)
         snapshot, _ = ChartSnapshot.objects.get_or_create(measure=measure)
         etag = _etag(snapshot)
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:

@@ -38,7 +38,10 @@ def test_measures_filter_by_team_and_external_id(reader, measures, org_world):
     assert [m["name"] for m in by_team["results"]] == ["Cedar incidents"]
     by_key = reader.get(reverse("api:measures"), {"external_id": "LOS-WILLOW"}).json()
     assert [m["id"] for m in by_key["results"]] == [measures["own"].pk]
-    assert reader.get(reverse("api:measures"), {"team": "x"}).json()["count"] == 0
+    for bad in ("x", "0", str(2**70)):
+        response = reader.get(reverse("api:measures"), {"team": bad})
+        assert response.status_code == 400
+        assert response.json()["error"]["problems"][0]["field"] == "team"
 
 
 def test_another_organisations_measure_is_404(reader, measures):
@@ -79,3 +82,29 @@ def test_measures_are_read_only_here(reader, measures, method):
     response = getattr(reader, method)(reverse("api:measure", args=[measures["own"].pk]))
     assert response.status_code == 405
     assert response.json()["error"]["status"] == 405
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "x", "1001", ""])
+def test_a_page_size_out_of_range_is_a_400(reader, measures, bad):
+    response = reader.get(reverse("api:measures"), {"page_size": bad})
+    assert response.status_code == 400
+    assert response.json()["error"]["problems"] == [
+        {"field": "page_size", "message": "A whole number from 1 to 1000, given once."}
+    ]
+
+
+def test_an_id_beyond_any_row_is_404_not_an_error(reader, measures):
+    for name in ("api:measure", "api:chart"):
+        assert reader.get(reverse(name, args=[2**70])).status_code == 404
+
+
+def test_any_other_api_address_is_a_json_404(reader):
+    response = reader.get("/api/nowhere/at/all/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_an_empty_external_id_lists_the_measures_without_one(reader, measures, measure_factory):
+    measure_factory(name="No key yet")
+    response = reader.get(reverse("api:measures"), {"external_id": ""})
+    assert [m["name"] for m in response.json()["results"]] == ["No key yet"]
+    assert reader.get("/api/measures/%0Ac2/").json()["error"]["code"] == "not_found"

@@ -46,6 +46,7 @@ API_MATRIX = {
     "api:data_points": "write: the token's scope only; another trust's measure is not found",
     "api:schema": "public: the OpenAPI contract",
     "api:docs": "public: the browsable docs of the contract",
+    "api:not-found": "any other /api/ address: a JSON 404 for every caller, token or none",
 }
 
 
@@ -69,6 +70,14 @@ def test_every_api_url_is_in_the_matrix():
     from tests.security.test_url_permission_matrix import url_names
 
     assert {n for n in url_names() if n.startswith("api:")} == set(API_MATRIX)
+
+
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+@pytest.mark.parametrize("token", TOKENS)
+def test_any_other_api_address_is_a_json_404(api, keys, token, method):
+    response = getattr(api(keys[token]), method)("/api/no-such-thing/1/")
+    assert response.status_code == 404
+    assert response.json()["error"]["status"] == 404
 
 
 @pytest.mark.parametrize("token", TOKENS)

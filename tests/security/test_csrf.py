@@ -133,7 +133,13 @@ def concrete(route: str, name: str, kwargs: dict) -> str:
         key = match.group("key") or match.group("key2")
         if key in kwargs:
             return str(kwargs[key])
-        fixed = {"app_label": "metrics", "content_type_id": "1", "object_id": "1", "url": "x/"}
+        fixed = {
+            "app_label": "metrics",
+            "content_type_id": "1",
+            "object_id": "1",
+            "url": "x/",
+            "rest": "no-such-address/",
+        }
         if key in fixed:
             return fixed[key]
         raise KeyError(f"{name}: no value for {match.group(0)} in {route}")
@@ -250,6 +256,9 @@ def test_the_api_takes_no_session_so_a_cross_site_post_has_no_credentials(world,
     response = client.post(path, body, content_type="application/json")
     if name in {"api:schema", "api:docs"}:
         assert response.status_code == 405  # public reading pages, nothing to post
+    elif name == "api:not-found":
+        assert response.status_code == 404  # any other address under /api/: a JSON 404
+        assert response.json()["error"]["status"] == 404
     else:
         assert response.status_code == 401, (path, response.status_code)
         assert response.json()["error"]["status"] == 401
