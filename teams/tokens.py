@@ -101,9 +101,7 @@ def api_token_for_key(key: str) -> ApiToken | None:
     if not key.startswith(KEY_PREFIX) or len(key) > 100:
         return None
     token = (
-        ApiToken.objects.select_related("user", "organisation")
-        .filter(key_hash=_hash(key))
-        .first()
+        ApiToken.objects.select_related("user", "organisation").filter(key_hash=_hash(key)).first()
     )
     now = timezone.now()
     if (
@@ -127,15 +125,25 @@ def write_team_ids(token: ApiToken) -> frozenset[int]:
     return cached
 
 
-def api_token_can_write(token: ApiToken, thing) -> bool:
-    """Whether the token may write this measure's data (or definition): within its scope, and
-    within what its maker may do in the portal today."""
+def _in_scope(token: ApiToken, thing) -> bool:
+    """A writing token's scope: its teams' measures, and trust-wide ones if it says so."""
     if not token.can_write or thing.organisation_id != token.organisation_id:
         return False
-    in_scope = (
-        token.trust_wide if thing.team_id is None else thing.team_id in write_team_ids(token)
-    )
-    return in_scope and permissions.can_enter_data(token.user, thing)
+    if thing.team_id is None:
+        return token.trust_wide
+    return thing.team_id in write_team_ids(token)
+
+
+def api_token_can_write(token: ApiToken, thing) -> bool:
+    """Whether the token may write this measure's data: within its scope, and
+    within what its maker may do in the portal today."""
+    return _in_scope(token, thing) and permissions.can_enter_data(token.user, thing)
+
+
+def api_token_can_define(token: ApiToken, thing) -> bool:
+    """Whether the token may create or change this measure's definition: within its scope,
+    and only as its maker may in the portal (a team's lead, or a QI admin)."""
+    return _in_scope(token, thing) and permissions.can_manage_measure(token.user, thing)
 
 
 def teams_named(organisation_id: int, names) -> list[Team]:

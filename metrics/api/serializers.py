@@ -2,13 +2,21 @@
 
 from rest_framework import serializers
 
+from metrics.measures.rules import target_problem
 from metrics.models import ChartSnapshot, Measure
+from teams.api.fields import StrictIntegerField, StrictModelSerializer
+from teams.models import Team
+
+MAX_ID = 2**63 - 1  # ids above this are no row's (and overflow the database's integers)
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     team = serializers.IntegerField(source="team_id", allow_null=True, read_only=True)
     team_name = serializers.CharField(
-        source="team.name", default=None, allow_null=True, read_only=True,
+        source="team.name",
+        default=None,
+        allow_null=True,
+        read_only=True,
         help_text="The team's name; null for a trust-wide measure.",
     )
 
@@ -21,11 +29,49 @@ class MeasureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MeasureWriteSerializer(StrictModelSerializer):
+    """A measure's definition as the warehouse sends it, to create one (every field but the
+    optional ones) or change one (PATCH: only the fields sent). The rules are the portal's."""
+
+    team = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        help_text="The team's id; null for a trust-wide measure (a QI admin's token only).",
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "external_id", "name", "team", "kind", "definition", "unit", "frequency",
+            "chart_type", "improvement", "target", "is_key",
+        ]  # fmt: skip
+        validators = []  # a taken external_id is a 409 (the view asks), not a 400
+
+    def validate_team(self, team_id):
+        if team_id is None:
+            return None
+        team = Team.objects.filter(pk=team_id, organisation_id=self.context["organisation_id"])
+        found = team.first()
+        if found is None:
+            raise serializers.ValidationError(f"No team {team_id} in your organisation.")
+        return found
+
+    def validate(self, attrs):
+        def now(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        problem = target_problem(now("chart_type"), now("target"))
+        if problem:
+            raise serializers.ValidationError({"target": problem})
+        return attrs
+
+
 class MeasureFilterSerializer(serializers.Serializer):
     """The list's filters: bad values are a 400 that says which, never a silent empty list."""
 
     team = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Only this team's measures."
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only this team's measures."
     )
     external_id = serializers.RegexField(
         r"^[^\x00]*$",  # said in the schema: the database stores no NUL character

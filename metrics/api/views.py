@@ -3,27 +3,34 @@ read a snapshot, answer. Every read is scoped to the token's organisation (a for
 every write to the token's teams (403 names the rows out of scope)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as Refused
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics.api import reading
 from metrics.api.serializers import (
+    MAX_ID,
     BatchResultSerializer,
     ChartSerializer,
     DataPointBatchSerializer,
     ErrorSerializer,
     MeasureFilterSerializer,
     MeasureSerializer,
+    MeasureWriteSerializer,
 )
 from metrics.entry.batch import batch_problems, data_points_save_batch
+from metrics.measures.services import measure_create, measure_update
 from metrics.models import ChartSnapshot, Measure
-from teams.api.errors import BatchRefused, TooLarge
+from teams.api.errors import BatchRefused, Conflict, TooLarge
 from teams.api.permissions import TokenMayWrite
-from teams.tokens import api_token_can_write
+from teams.tokens import api_token_can_define, api_token_can_write
 
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer, description=text)
@@ -39,8 +46,49 @@ ERRORS = {
 ERROR_400 = OpenApiResponse(ErrorSerializer, description="A parameter or the body is not valid.")
 
 
-# Ids above this are no row's (and would overflow the database's integers): not found.
-MAX_ID = 2**63 - 1
+ERROR_409 = OpenApiResponse(
+    ErrorSerializer, description="Another measure of the trust already has this external_id."
+)
+ERROR_403_DEFINE = OpenApiResponse(
+    ErrorSerializer,
+    description="The token may not define this team's measures (a read-only token, another "
+    "team, or its maker is not the team's lead or a QI admin).",
+)
+
+DEFINE_ERRORS = {400: ERROR_400, **ERRORS, 403: ERROR_403_DEFINE, 409: ERROR_409}
+
+
+def _via(token) -> str:
+    return f"API token “{token.name}”"
+
+
+def _service_refused(error: ValidationError):
+    """The model's own validation, in the API's 400 (never a 500 for what a person can fix)."""
+    if hasattr(error, "message_dict"):
+        raise Refused({k if k != "__all__" else "": v for k, v in error.message_dict.items()})
+    raise Refused({"": error.messages})
+
+
+def _key_free(organisation_id: int, key: str | None, *, measure: Measure | None = None) -> None:
+    """A warehouse key names one measure of the trust: another's is a conflict (409)."""
+    if not key:
+        return
+    taken = Measure.objects.filter(organisation_id=organisation_id, external_id=key)
+    other = taken.exclude(pk=measure.pk).first() if measure else taken.first()
+    if other is not None:
+        raise Conflict(
+            f"Measure {other.pk} (“{other.name}”) already has this external_id: change that "
+            "measure, or choose another key.",
+            [{"field": "external_id", "message": "Another measure of the trust has this key."}],
+        )
+
+
+def _may_define(request, thing) -> None:
+    if not api_token_can_define(request.auth, thing):
+        raise PermissionDenied(
+            "This token may not define this team's measures: it needs to write the team, and "
+            "its maker must be the team's lead or a QI admin."
+        )
 
 
 def _measures(request, pk=None):
@@ -53,14 +101,46 @@ def _measures(request, pk=None):
     )
 
 
-@extend_schema(
-    parameters=[MeasureFilterSerializer],
-    responses={200: MeasureSerializer(many=True), 400: ERROR_400, **ERRORS},
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[MeasureFilterSerializer],
+        responses={200: MeasureSerializer(many=True), 400: ERROR_400, **ERRORS},
+    ),
+    post=extend_schema(
+        request=MeasureWriteSerializer,
+        responses={201: MeasureSerializer, **DEFINE_ERRORS},
+    ),
 )
 class MeasureList(generics.ListAPIView):
-    """The organisation's measures, a page at a time."""
+    """The organisation's measures, a page at a time (GET); a new measure's definition (POST),
+    for a team the token writes, or trust-wide for a QI admin's trust-wide token. Its chart
+    starts empty; send its data to /api/data-points/."""
 
     serializer_class = MeasureSerializer
+    permission_classes = [*APIView.permission_classes, TokenMayWrite]
+
+    def post(self, request):
+        token = request.auth
+        given = MeasureWriteSerializer(
+            data=request.data, context={"organisation_id": token.organisation_id}
+        )
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        team = fields.pop("team")
+        _may_define(request, Measure(team=team, organisation_id=token.organisation_id))
+        _key_free(token.organisation_id, fields.get("external_id"))
+        try:
+            measure = measure_create(
+                organisation=token.organisation, team=team, user=request.user,
+                via=_via(token), **fields,
+            )  # fmt: skip
+        except ValidationError as error:
+            _service_refused(error)
+        location = reverse("api:measure", args=[measure.pk])
+        return Response(
+            MeasureSerializer(measure).data, status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )  # fmt: skip
 
     def get_queryset(self):
         # A plain dict: a QueryDict would let "external_id=" pass as if it were not given.
@@ -74,15 +154,45 @@ class MeasureList(generics.ListAPIView):
         return measures
 
 
-@extend_schema(responses={200: MeasureSerializer, **ERRORS})
+@extend_schema_view(
+    get=extend_schema(responses={200: MeasureSerializer, **ERRORS}),
+    patch=extend_schema(
+        request=MeasureWriteSerializer(partial=True),
+        responses={200: MeasureSerializer, **DEFINE_ERRORS},
+    ),
+)
 class MeasureDetail(generics.RetrieveAPIView):
-    """One measure's definition."""
+    """One measure's definition (GET); a change to it (PATCH: only the fields sent), recorded
+    in the audit trail with the token's name. A change of chart type, frequency, direction or
+    target recomputes the chart, as in the portal."""
 
     serializer_class = MeasureSerializer
     lookup_url_kwarg = "measure_id"
+    permission_classes = [*APIView.permission_classes, TokenMayWrite]
 
     def get_queryset(self):
         return _measures(self.request, self.kwargs["measure_id"])
+
+    def patch(self, request, measure_id: int):
+        measure = self.get_object()
+        _may_define(request, measure)
+        token = request.auth
+        given = MeasureWriteSerializer(
+            measure, data=request.data, partial=True,
+            context={"organisation_id": token.organisation_id},
+        )  # fmt: skip
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        if "team" in fields and fields["team"] != measure.team:
+            moved = Measure(team=fields["team"], organisation_id=token.organisation_id)
+            _may_define(request, moved)  # the team it leaves and the team it joins
+        _key_free(token.organisation_id, fields.get("external_id"), measure=measure)
+        try:
+            measure = measure_update(measure=measure, actor=request.user, via=_via(token), **fields)
+        except ValidationError as error:
+            _service_refused(error)
+        measure.refresh_from_db()
+        return Response(MeasureSerializer(measure).data)
 
 
 def _etag(snapshot: ChartSnapshot) -> str:
@@ -128,7 +238,7 @@ class DataPointBatch(APIView):
         rows = body.get("rows") if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise BatchRefused(
-                "Send {\"rows\": [...]}: a list of data points.",
+                'Send {"rows": [...]}: a list of data points.',
                 [{"field": "rows", "message": "This must be a list of rows."}],
             )
         if len(rows) > settings.API_MAX_BATCH_ROWS:

@@ -4,6 +4,7 @@ is wrong in plain words; the services in metrics.measures.services do the work."
 from django import forms
 from django.utils import timezone
 
+from metrics.measures.rules import target_problem
 from metrics.models import Measure
 from metrics.periods import period_problem
 
@@ -115,11 +116,9 @@ class MeasureForm(PlainWordsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        target, chart = cleaned.get("target"), cleaned.get("chart_type")
-        if target is not None and chart in {"p", "pp"} and not 0 <= target <= 100:
-            self.add_error("target", "For a P chart the target is a percentage between 0 and 100.")
-        if target is not None and chart == "c" and target < 0:
-            self.add_error("target", "A count cannot be negative, so neither can its target.")
+        problem = target_problem(cleaned.get("chart_type"), cleaned.get("target"))
+        if problem:
+            self.add_error("target", problem)
         return cleaned
 
     def service_fields(self) -> dict:

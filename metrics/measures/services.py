@@ -27,6 +27,7 @@ AUDITED_FIELDS = (
     "improvement",
     "target",
     "is_key",
+    "external_id",
 )
 
 
@@ -53,7 +54,11 @@ def _audit(measure: Measure, user, action, summary: str, changes: dict, *, obj=N
 
 
 @transaction.atomic
-def measure_create(*, organisation, team=None, user=None, projects=(), **fields) -> Measure:
+def measure_create(
+    *, organisation, team=None, user=None, projects=(), via: str = "", **fields
+) -> Measure:
+    """Add a measure (and its empty chart). `via` says how it came, in the audit trail's
+    summary (e.g. an API token's name)."""
     measure = Measure(team=team, **fields)
     measure.organisation_id = team.organisation_id if team is not None else organisation.pk
     measure.full_clean()
@@ -65,14 +70,15 @@ def measure_create(*, organisation, team=None, user=None, projects=(), **fields)
     after = {name: v for name, v in _audited(measure).items() if v not in (None, "")}
     if projects:
         after["projects"] = _projects(measure)
-    _audit(
-        measure, user, audit.Action.CREATE, f"Added the measure “{measure}”", audit.diff({}, after)
-    )
+    summary = f"Added the measure “{measure}”" + (f" ({via})" if via else "")
+    _audit(measure, user, audit.Action.CREATE, summary, audit.diff({}, after))
     return measure
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, projects=None, actor=None, **fields) -> Measure:
+def measure_update(
+    *, measure: Measure, projects=None, actor=None, via: str = "", **fields
+) -> Measure:
     changed = [name for name, value in fields.items() if getattr(measure, name) != value]
     previous_team = measure.team
     before = _audited(measure)
@@ -90,7 +96,8 @@ def measure_update(*, measure: Measure, projects=None, actor=None, **fields) -> 
         after["projects"] = _projects(measure)
     changes = audit.diff(before, after)
     if changes:
-        _audit(measure, actor, audit.Action.UPDATE, f"Changed the measure “{measure}”", changes)
+        summary = f"Changed the measure “{measure}”" + (f" ({via})" if via else "")
+        _audit(measure, actor, audit.Action.UPDATE, summary, changes)
     if CHART_FIELDS.intersection(changed):
         measure_changed(measure_id=measure.pk)  # its recompute asks for the dashboards
     elif LISTING_FIELDS.intersection(changed):

@@ -28,6 +28,13 @@ class BatchRefused(exceptions.APIException):
         self.problems = problems
 
 
+class Conflict(BatchRefused):
+    """The request is valid but clashes with what is stored (e.g. a key another measure has)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 class TooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"

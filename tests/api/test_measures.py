@@ -78,8 +78,16 @@ def test_the_chart_is_the_engines_result_with_an_etag(reader, measures, org_worl
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_measures_are_read_only_here(reader, measures, method):
+def test_a_read_only_token_changes_no_measure(reader, measures, method):
     response = getattr(reader, method)(reverse("api:measure", args=[measures["own"].pk]))
+    assert response.status_code == 403
+    assert response.json()["error"]["status"] == 403
+    assert "read-only" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_a_measure_is_changed_by_patch_only(writer, measures, method):
+    response = getattr(writer, method)(reverse("api:measure", args=[measures["own"].pk]))
     assert response.status_code == 405
     assert response.json()["error"]["status"] == 405
 

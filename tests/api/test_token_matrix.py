@@ -10,7 +10,7 @@ organisation's admin's writing token for its own team."""
 import pytest
 from django.urls import reverse
 
-from metrics.models import DataPoint
+from metrics.models import DataPoint, Measure
 from teams.tokens import api_token_revoke
 
 TOKENS = ("none", "unknown", "revoked", "reader", "team_writer", "trust_writer", "foreign_writer")
@@ -40,8 +40,10 @@ def write_expect(token, target):
 
 
 API_MATRIX = {
-    "api:measures": "list: every usable token; only its organisation's measures",
-    "api:measure": "read: 200 in the token's organisation, 404 outside",
+    "api:measures": "list: every usable token; only its organisation's measures. create: the "
+    "token's teams (trust-wide: an admin's trust-wide token); another trust's team is a 400",
+    "api:measure": "read: 200 in the token's organisation, 404 outside. change: the token's "
+    "scope and its maker a lead or admin (403), another trust's measure 404",
     "api:chart": "read: 200 in the token's organisation, 404 outside",
     "api:data_points": "write: the token's scope only; another trust's measure is not found",
     "api:schema": "public: the OpenAPI contract",
@@ -115,6 +117,43 @@ def test_writing_a_data_point(api, keys, measures, token, target):
     assert DataPoint.objects.filter(measure=measure).exists() == (expected == 200)
     if expected == 400:
         assert "No measure" in response.json()["error"]["problems"][0]["message"]
+
+
+def define_expect(token, target, *, creating):
+    """Changing (PATCH) or creating (POST, for the target's team) a measure's definition."""
+    if token in UNSIGNED:
+        return UNSIGNED[token]
+    if token == "reader":
+        return 403
+    mine = "foreign" if token == "foreign_writer" else None
+    if creating and target == "trust":
+        pass  # team null: a trust-wide measure of the token's own trust, whichever that is
+    elif (target == "foreign") != (mine == "foreign"):
+        return 400 if creating else 404  # a team, or a measure, the token's trust does not have
+    allowed = {"team_writer": "own", "trust_writer": "trust", "foreign_writer": "foreign"}[token]
+    return (201 if creating else 200) if target == allowed else 403
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("token", TOKENS)
+def test_changing_a_measures_definition(api, keys, measures, token, target):
+    measure = measures[target]
+    url = reverse("api:measure", args=[measure.pk])
+    response = api(keys[token]).patch(url, {"unit": "changed"}, format="json")
+    expected = define_expect(token, target, creating=False)
+    assert response.status_code == expected, response.content[:300]
+    assert (Measure.objects.get(pk=measure.pk).unit == "changed") == (expected == 200)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("token", TOKENS)
+def test_creating_a_measure(api, keys, measures, token, target):
+    team = measures[target].team
+    body = {"name": "Made by the matrix", "definition": "x", "team": team.pk if team else None}
+    response = api(keys[token]).post(reverse("api:measures"), body, format="json")
+    expected = define_expect(token, target, creating=True)
+    assert response.status_code == expected, response.content[:300]
+    assert Measure.objects.filter(name="Made by the matrix").exists() == (expected == 201)
 
 
 @pytest.mark.parametrize("name", ["api:schema", "api:docs"])
