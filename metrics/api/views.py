@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics.api import reading
+from metrics.api.responses import ERROR_400, ERRORS, NOT_MODIFIED
 from metrics.api.serializers import (
     MAX_ID,
     BatchResultSerializer,
@@ -28,23 +29,10 @@ from metrics.api.serializers import (
 from metrics.entry.batch import batch_problems, data_points_save_batch
 from metrics.measures.services import measure_create, measure_update
 from metrics.models import ChartSnapshot, Measure
+from teams.api.conditional import conditional
 from teams.api.errors import BatchRefused, Conflict, TooLarge
 from teams.api.permissions import TokenMayWrite
 from teams.tokens import api_token_can_define, api_token_can_write
-
-ERRORS = {
-    code: OpenApiResponse(ErrorSerializer, description=text)
-    for code, text in {
-        401: "No token, or one that is unknown, revoked or expired.",
-        403: "The token may not do this.",
-        404: "Not found in the token's organisation.",
-        429: "Too many requests for this token: wait for Retry-After seconds.",
-    }.items()
-}
-
-
-ERROR_400 = OpenApiResponse(ErrorSerializer, description="A parameter or the body is not valid.")
-
 
 ERROR_409 = OpenApiResponse(
     ErrorSerializer, description="Another measure of the trust already has this external_id."
@@ -143,8 +131,14 @@ class MeasureList(generics.ListAPIView):
         )  # fmt: skip
 
     def get_queryset(self):
+        given = self.request.query_params
+        known = {*MeasureFilterSerializer().fields, "page", "page_size"}
+        unknown = sorted(set(given) - known)
+        if unknown:  # a mistyped filter must not quietly list every measure
+            words = f"Unknown parameter: use {', '.join(sorted(known))}."
+            raise Refused({unknown[0][:40]: [words]})
         # A plain dict: a QueryDict would let "external_id=" pass as if it were not given.
-        filters = MeasureFilterSerializer(data=self.request.query_params.dict())
+        filters = MeasureFilterSerializer(data=given.dict())
         filters.is_valid(raise_exception=True)
         measures = _measures(self.request)
         if "team" in filters.validated_data:
@@ -200,9 +194,7 @@ def _etag(snapshot: ChartSnapshot) -> str:
     return f'"chart-{snapshot.measure_id}-{snapshot.data_version}-{snapshot.status}-{computed}"'
 
 
-@extend_schema(
-    responses={200: ChartSerializer, 304: OpenApiResponse(description="Not modified"), **ERRORS}
-)
+@extend_schema(responses={200: ChartSerializer, 304: NOT_MODIFIED, **ERRORS})
 class MeasureChart(APIView):
     """The measure's latest chart, as the portal draws it. `status` is `stale` while the chart
     is being recomputed; send `If-None-Match` with the last ETag to ask only for a change."""
@@ -210,10 +202,7 @@ class MeasureChart(APIView):
     def get(self, request, measure_id: int):
         measure = get_object_or_404(_measures(request, measure_id), pk=measure_id)
         snapshot, _ = ChartSnapshot.objects.get_or_create(measure=measure)
-        etag = _etag(snapshot)
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(ChartSerializer(snapshot).data, headers={"ETag": etag})
+        return conditional(request, _etag(snapshot), lambda: ChartSerializer(snapshot).data)
 
 
 @extend_schema(

@@ -8,7 +8,6 @@ being recomputed the page says "updating" and polls until it is fresh.
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from metrics.dashboards import cache as dashboard_cache
 from metrics.dashboards import pages
 from metrics.dashboards.coach_visits import coach_visits_read, coach_visits_record
 from metrics.dashboards.recompute import dashboards_request
+from metrics.dashboards.snapshots import scope_in_organisation, snapshot_of, snapshot_or_request
 from metrics.drawing.icons import LEGEND, icon_svg
 from metrics.models import DashboardSnapshot
 from teams import permissions
@@ -28,32 +28,6 @@ from teams.models import Directorate, Team
 Scope = DashboardSnapshot.Scope
 # The coach's view keeps showing what was new when they opened it, while they sort and it polls.
 COACH_SEEN_SESSION_KEY = "coach_dashboard_seen"
-
-
-def _snapshot(organisation_id, scope, scope_id, *, lazy=False):
-    """The scope's snapshot. `lazy` leaves its figures (`data`, up to a few MB of JSON for a
-    large trust) unread until something asks for them: pages whose figures are in the fragment
-    cache never do, and a miss costs one more query. The scope's name is read either way."""
-    snapshots = DashboardSnapshot.objects.filter(
-        organisation_id=organisation_id, scope=scope, scope_id=scope_id
-    )
-    if lazy:
-        snapshots = snapshots.defer("data").annotate(scope_name=KT("data__name"))
-    return snapshots.first()
-
-
-def _snapshot_or_request(
-    organisation_id, scope, scope_id, *, directorate_id=None, team_id=None, lazy=False
-):
-    """The scope's snapshot; if it has never been computed (nor asked for), ask now. Without a
-    broker the figures are computed in-process at once, so the snapshot is read again."""
-    snapshot = _snapshot(organisation_id, scope, scope_id, lazy=lazy)
-    if snapshot is not None and (snapshot.computed_at or snapshot.dirty_since):
-        return snapshot
-    dashboards_request(
-        organisation_id=organisation_id, directorate_id=directorate_id, team_id=team_id
-    )
-    return _snapshot(organisation_id, scope, scope_id, lazy=lazy)
 
 
 def _figures(snapshot, *, icon_size=28) -> dict:
@@ -109,9 +83,7 @@ def _status_url(scope, scope_id):
 def trust_dashboard(request):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot_or_request(
-        organisation.pk, Scope.ORGANISATION, organisation.pk, lazy=True
-    )
+    snapshot = snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk, lazy=True)
     headings = {
         "scope": Scope.ORGANISATION,
         "measures_heading": "Key measures",
@@ -131,7 +103,7 @@ def trust_dashboard(request):
 def directorate_dashboard(request, directorate_id):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot(organisation.pk, Scope.DIRECTORATE, directorate_id, lazy=True)
+    snapshot = snapshot_of(organisation.pk, Scope.DIRECTORATE, directorate_id, lazy=True)
     if snapshot is None or not snapshot.scope_name:
         # Only a directorate without figures costs a look at the structure (and a 404 for
         # another organisation's, which never has a snapshot in this one).
@@ -140,7 +112,7 @@ def directorate_dashboard(request, directorate_id):
         ).first()
         if directorate is None:
             raise Http404("No such directorate in your organisation.")
-        snapshot = _snapshot_or_request(
+        snapshot = snapshot_or_request(
             organisation.pk,
             Scope.DIRECTORATE,
             directorate_id,
@@ -169,7 +141,7 @@ def directorate_dashboard(request, directorate_id):
 def board_report(request):
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
+    snapshot = snapshot_or_request(organisation.pk, Scope.ORGANISATION, organisation.pk)
     context = {
         "organisation": organisation,
         "printed_on": timezone.localdate(),
@@ -182,16 +154,6 @@ def board_report(request):
     return render(request, "metrics/dashboard_report.html", context)
 
 
-def _scope_in_organisation(organisation_id, scope, scope_id) -> bool:
-    if scope == Scope.ORGANISATION:
-        return scope_id == organisation_id
-    if scope == Scope.DIRECTORATE:
-        return Directorate.objects.filter(pk=scope_id, organisation_id=organisation_id).exists()
-    if scope == Scope.TEAM:
-        return Team.objects.filter(pk=scope_id, organisation_id=organisation_id).exists()
-    return False
-
-
 @login_required
 @require_GET
 def dashboard_status(request, scope, scope_id):
@@ -199,8 +161,8 @@ def dashboard_status(request, scope, scope_id):
     full refresh (htmx HX-Refresh) once they are fresh."""
     organisation = organisation_or_404(request.user)
     permissions.require(permissions.can_view_dashboard(request.user, organisation))
-    snapshot = _snapshot(organisation.pk, scope, scope_id)
-    if snapshot is None and not _scope_in_organisation(organisation.pk, scope, scope_id):
+    snapshot = snapshot_of(organisation.pk, scope, scope_id)
+    if snapshot is None and not scope_in_organisation(organisation.pk, scope, scope_id):
         raise Http404("No such dashboard in your organisation.")
     state = pages.freshness(snapshot)
     if not state["updating"]:
@@ -215,7 +177,7 @@ def dashboard_status(request, scope, scope_id):
 def team_dashboard_panel(request, team):
     """The team page's dashboard (measures with icons, cycles by stage, recent learning), through
     teams.extensions. The team page has already checked that the user may view the team."""
-    snapshot = _snapshot_or_request(
+    snapshot = snapshot_or_request(
         team.organisation_id,
         Scope.TEAM,
         team.pk,

@@ -22,9 +22,9 @@ def test_no_token_or_a_bad_one_is_401_in_the_error_shape(api, measures):
 def test_a_token_lists_its_organisations_measures_a_page_at_a_time(reader, measures, settings):
     body = reader.get(reverse("api:measures")).json()
     names = [m["name"] for m in body["results"]]
-    assert sorted(names) == sorted(
-        m.name for key, m in measures.items() if key != "foreign"
-    ), "never another organisation's"
+    assert sorted(names) == sorted(m.name for key, m in measures.items() if key != "foreign"), (
+        "never another organisation's"
+    )
     own = next(m for m in body["results"] if m["name"] == "Length of stay")
     assert own["external_id"] == "LOS-WILLOW" and own["team_name"] == "Willow Ward"
     assert body["count"] == 4 and body["next"] is None
@@ -116,3 +116,11 @@ def test_an_empty_external_id_lists_the_measures_without_one(reader, measures, m
     response = reader.get(reverse("api:measures"), {"external_id": ""})
     assert [m["name"] for m in response.json()["results"]] == ["No key yet"]
     assert reader.get("/api/measures/%0Ac2/").json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_parameter_is_a_400_not_every_measure(reader, measures):
+    response = reader.get(reverse("api:measures"), {"externalid": "LOS-WILLOW"})
+    assert response.status_code == 400
+    problem = response.json()["error"]["problems"][0]
+    assert problem["field"] == "externalid" and "external_id" in problem["message"]
+    assert reader.get(reverse("api:measures"), {"page": 1, "page_size": 2}).status_code == 200

@@ -46,6 +46,9 @@ API_MATRIX = {
     "scope and its maker a lead or admin (403), another trust's measure 404",
     "api:chart": "read: 200 in the token's organisation, 404 outside",
     "api:data_points": "write: the token's scope only; another trust's measure is not found",
+    "api:dashboard_organisation": "read: every usable token, its own organisation's figures",
+    "api:dashboard_directorate": "read: 200 in the token's organisation, 404 outside",
+    "api:dashboard_team": "read: 200 in the token's organisation, 404 outside",
     "api:schema": "public: the OpenAPI contract",
     "api:docs": "public: the browsable docs of the contract",
     "api:not-found": "any other /api/ address: a JSON 404 for every caller, token or none",
@@ -154,6 +157,26 @@ def test_creating_a_measure(api, keys, measures, token, target):
     expected = define_expect(token, target, creating=True)
     assert response.status_code == expected, response.content[:300]
     assert Measure.objects.filter(name="Made by the matrix").exists() == (expected == 201)
+
+
+@pytest.mark.parametrize("team", ["own", "other", "foreign"])
+@pytest.mark.parametrize("token", TOKENS)
+def test_reading_dashboards(api, keys, org_world, token, team):
+    client = api(keys[token])
+    expected = read_expect(token, "foreign" if team == "foreign" else "own")
+    team = org_world[team]
+    for url in (
+        reverse("api:dashboard_team", args=[team.pk]),
+        reverse("api:dashboard_directorate", args=[team.directorate_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == expected, (url, response.content[:200])
+    mine = client.get(reverse("api:dashboard_organisation"))
+    assert mine.status_code == UNSIGNED.get(token, 200)
+    if mine.status_code == 200:
+        organisation = org_world["foreign_organisation" if token == "foreign_writer" else
+                                "organisation"]  # fmt: skip
+        assert mine.json()["id"] == organisation.pk
 
 
 @pytest.mark.parametrize("name", ["api:schema", "api:docs"])
