@@ -19,6 +19,7 @@ from metrics.models import DataPoint, Measure
 
 FIGURES = ("value", "numerator", "denominator")
 NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
+KEY_LENGTH = Measure._meta.get_field("external_id").max_length
 KNOWN = {"measure", "external_id", "period", "note", *FIGURES}
 
 
@@ -33,6 +34,18 @@ class Batch:
         self.problems.append({"row": row, "field": name, "message": message})
 
 
+def storable(text: str) -> bool:
+    """Text the database can hold: no NUL character, no lone UTF-16 surrogate (JSON can carry
+    both; PostgreSQL refuses them, which would otherwise be a server error)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _measures(organisation_id: int, items: list) -> tuple[dict, dict]:
     ids, keys = set(), set()
     for item in items:
@@ -41,7 +54,7 @@ def _measures(organisation_id: int, items: list) -> tuple[dict, dict]:
             if isinstance(ref, int) and not isinstance(ref, bool) and 0 < ref < 2**63:
                 ids.add(ref)
             key = item.get("external_id")
-            if isinstance(key, str) and key:
+            if isinstance(key, str) and key and len(key) <= KEY_LENGTH and storable(key):
                 keys.add(key)
     found = Measure.objects.filter(organisation_id=organisation_id).select_related("team")
     by_id = {m.pk: m for m in found.filter(pk__in=ids)} if ids else {}
@@ -70,7 +83,8 @@ def _measure(batch: Batch, i: int, item: dict, by_id: dict, by_key: dict) -> Mea
         return None
     measure = by_key.get(key)
     if measure is None:
-        batch.problem(i, "external_id", f"No measure with external_id “{key[:100]}”.")
+        shown = f" “{key[:100]}”" if storable(key) else ""  # never echo what cannot be sent
+        batch.problem(i, "external_id", f"No measure with external_id{shown}.")
     return measure
 
 
@@ -139,7 +153,7 @@ def batch_read(organisation_id: int, items) -> Batch:
         if not isinstance(note, str):
             batch.problem(i, "note", "The note must be a string.")
             note = ""
-        elif len(note) > NOTE_LENGTH or "\x00" in note:
+        elif len(note) > NOTE_LENGTH or not storable(note):
             batch.problem(i, "note", f"The note holds at most {NOTE_LENGTH} characters of text.")
         if measure.uses_denominator and figures["value"] is not None:
             batch.problem(i, "value", "This measure takes a numerator and a denominator.")

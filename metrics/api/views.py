@@ -264,6 +264,6 @@ class DataPointBatch(APIView):
                 batch.problems,
             )
         counts = data_points_save_batch(
-            groups=batch.groups, user=request.user, via=f"API token “{token.name}”"
+            groups=batch.groups, user=request.user, via=_via(token), checked=True
         )
         return Response({"rows": len(rows), "measures": len(batch.groups), "counts": counts})

@@ -2,16 +2,25 @@
 same rules as the grid and the import, then all saved in one transaction or none.
 
 Measures are locked in id order, so two batches touching the same measures queue rather than
-deadlock. Each measure's chart is recomputed once for the batch (data_points_save asks once per
-measure, after commit), however many of its periods the batch holds."""
+deadlock. Each measure's chart is recomputed once for the batch (one request per measure, after
+commit), however many of its periods the batch holds."""
 
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from metrics.entry.services import Row, RowsInvalid, data_points_save, rows_problems
-from metrics.models import Measure
+from metrics.charts.recompute import measures_changed
+from metrics.entry.services import (
+    AUDIT_IMPORT_CORRECTIONS,
+    Row,
+    RowsInvalid,
+    figure_text,
+    rows_problems,
+    stored_fields,
+)
+from metrics.models import DataPoint, DataPointRevision, Measure
+from teams import audit
 
 
 def batch_problems(groups: dict[Measure, list[Row]]) -> dict[Measure, list[list[str]]]:
@@ -20,15 +29,133 @@ def batch_problems(groups: dict[Measure, list[Row]]) -> dict[Measure, list[list[
     return {measure: rows_problems(measure, rows, today=today) for measure, rows in groups.items()}
 
 
-def data_points_save_batch(*, groups: dict[Measure, list[Row]], user, via: str = "") -> dict:
-    """Save every measure's rows, or nothing (RowsInvalid names the first measure's problems).
-    Returns the counts of created, corrected and unchanged periods over the batch."""
-    for problems in batch_problems(groups).values():
-        if any(problems):
-            raise RowsInvalid(problems)
+def data_points_save_batch(
+    *, groups: dict[Measure, list[Row]], user, via: str = "", checked: bool = False
+) -> dict:
+    """Save every measure's rows, or nothing (RowsInvalid names the first measure's problems;
+    `checked`: the caller has just asked batch_problems and found none). New periods are
+    created, periods sent again with other figures corrected (the previous figures kept as a
+    revision, as the grid does), the rest left alone. Returns the counts of created, corrected
+    and unchanged periods over the batch.
+
+    Written in a handful of queries however large the batch: the measures locked in id order,
+    their stored periods read at once, the new points, revisions and corrections written in
+    bulk, and one audit event per measure changed (with `via`: the token's name)."""
+    if not checked:
+        for problems in batch_problems(groups).values():
+            if any(problems):
+                raise RowsInvalid(problems)
     totals: Counter = Counter({"created": 0, "corrected": 0, "unchanged": 0})
+    if not groups:
+        return dict(totals)
+    now = timezone.now()
     with transaction.atomic():
+        ids = sorted(m.pk for m in groups)
+        list(Measure.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        periods = {row.period for rows in groups.values() for row in rows}
+        existing = {
+            (p.measure_id, p.period): p
+            for p in DataPoint.objects.filter(measure_id__in=ids, period__in=periods)
+        }
+        new_points, revisions, corrected, events, changed = [], [], [], [], []
         for measure in sorted(groups, key=lambda m: m.pk):
-            rows = groups[measure]
-            totals.update(data_points_save(measure=measure, rows=rows, user=user, via=via))
+            counts = Counter({"created": 0, "corrected": 0, "unchanged": 0})
+            corrections = []
+            for row in groups[measure]:
+                fields = stored_fields(measure, row)
+                point = existing.get((measure.pk, row.period))
+                if point is None:
+                    new_points.append((measure.pk, row.period, fields))
+                    counts["created"] += 1
+                    continue
+                old = {name: getattr(point, name) for name in fields}
+                if old == fields:
+                    counts["unchanged"] += 1
+                    continue
+                revisions.append(
+                    DataPointRevision(
+                        point=point,
+                        changed_by=user,
+                        **{f"old_{k}": v for k, v in old.items()},
+                        **{f"new_{k}": v for k, v in fields.items()},
+                    )
+                )
+                for name, value in fields.items():
+                    setattr(point, name, value)
+                point.entered_by, point.updated_at = user, now
+                corrected.append(point)
+                corrections.append((point, old, fields))
+                counts["corrected"] += 1
+            totals.update(counts)
+            if counts["created"] or counts["corrected"]:
+                changed.append(measure.pk)
+                events.append(_batch_event(measure, user, counts, corrections, via))
+        _insert_points(new_points, user=user, now=now)
+        DataPointRevision.objects.bulk_create(revisions, batch_size=2000)
+        DataPoint.objects.bulk_update(
+            corrected,
+            ["value", "numerator", "denominator", "note", "entered_by", "updated_at"],
+            batch_size=500,
+        )
+        audit.record_all(events)
+        measures_changed(measure_ids=changed)
     return dict(totals)
+
+
+COLUMNS = ("measure_id", "period", "value", "numerator", "denominator", "note")
+
+
+def _insert_points(new: list[tuple], *, user, now) -> None:
+    """Insert the new points: on PostgreSQL as rows of plain values (psycopg2's execute_values,
+    a few statements for thousands of rows, no model instances); elsewhere through the ORM."""
+    if not new:
+        return
+    user_id = getattr(user, "pk", None)
+    if connection.vendor != "postgresql":
+        DataPoint.objects.bulk_create(
+            [DataPoint(measure_id=m, period=p, entered_by_id=user_id, **f) for m, p, f in new],
+            batch_size=2000,
+        )
+        return
+    from psycopg2.extras import execute_values
+
+    table = DataPoint._meta.db_table
+    columns = ", ".join([*COLUMNS, "entered_by_id", "entered_at", "updated_at"])
+    values = [
+        (m, p, f["value"], f["numerator"], f["denominator"], f["note"], user_id, now, now)
+        for m, p, f in new
+    ]
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {table} ({columns}) VALUES %s",  # noqa: S608 (names from the model)
+            values,
+            page_size=2000,
+        )
+
+
+def _batch_event(measure: Measure, user, counts: Counter, corrections, via: str):
+    """One measure's part of a batch in the audit trail: its counts, and its corrections (the
+    first AUDIT_IMPORT_CORRECTIONS of them; each one's history is in its revisions)."""
+    changes = {
+        "rows": [None, sum(counts.values())],
+        "new periods": [None, counts["created"]],
+        "corrected periods": [None, counts["corrected"]],
+        "unchanged periods": [None, counts["unchanged"]],
+    }
+    for point, old, new in corrections[:AUDIT_IMPORT_CORRECTIONS]:
+        changes[point.period.isoformat()] = [figure_text(measure, old), figure_text(measure, new)]
+    return audit.event(
+        actor=user,
+        team=measure.team,
+        obj=None,
+        object_type=audit.DATA_POINT,
+        action=audit.Action.UPDATE if counts["corrected"] else audit.Action.CREATE,
+        summary=(
+            f"Saved {sum(counts.values()):,} periods of “{measure}” ({counts['created']} new, "
+            f"{counts['corrected']} corrected)" + (f" ({via})" if via else "")
+        ),
+        changes=changes,
+        organisation_id=measure.organisation_id,
+        subject=audit.subject_of("measure", measure.pk),
+    )

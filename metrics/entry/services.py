@@ -97,7 +97,7 @@ class RowsInvalid(ValueError):
         super().__init__(f"{bad} row{'s' if bad != 1 else ''} cannot be saved; nothing was saved.")
 
 
-def _fields(measure: Measure, row: Row) -> dict:
+def stored_fields(measure: Measure, row: Row) -> dict:
     if measure.uses_denominator:
         return {
             "value": None,
@@ -137,7 +137,7 @@ def data_points_save(
         }
         new_points, revisions, audited = [], [], []
         for row in rows:
-            fields = _fields(measure, row)
+            fields = stored_fields(measure, row)
             point = existing.get(row.period)
             if point is None:
                 new_points.append(
@@ -178,7 +178,7 @@ def data_points_save(
     return counts
 
 
-def _figure(measure: Measure, fields: dict) -> str:
+def figure_text(measure: Measure, fields: dict) -> str:
     if not fields:
         return "nothing"
     if measure.uses_denominator:
@@ -197,7 +197,9 @@ def _point_event(measure, point, user, old: dict, new: dict, via: str = ""):
     else:
         action, verb = audit.Action.CREATE, "Entered"
         changes = audit.diff({}, {"period": point.period, **_given(new)})
-    shown = f"{_figure(measure, old)} → {_figure(measure, new)}" if old else _figure(measure, new)
+    shown = figure_text(measure, new)
+    if old:
+        shown = f"{figure_text(measure, old)} → {shown}"
     return audit.event(
         actor=user,
         team=measure.team,
@@ -228,7 +230,7 @@ def _audit_import(measure, job, user, counts: dict, audited) -> None:
         "unchanged periods": [None, counts["unchanged"]],
     }
     for point, old, new in corrections:
-        changes[point.period.isoformat()] = [_figure(measure, old), _figure(measure, new)]
+        changes[point.period.isoformat()] = [figure_text(measure, old), figure_text(measure, new)]
     audit.record(
         actor=user,
         team=measure.team,

@@ -2,6 +2,7 @@
 same batch twice changing nothing, corrections kept, one recompute per measure (issue 14)."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -201,3 +202,17 @@ def test_a_token_over_its_rate_is_429_with_retry_after(writer, measures, setting
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
         api_settings.reload()
+
+
+@pytest.mark.parametrize("text", ["nul\x00inside", "lone \ud800 surrogate"])
+def test_text_the_database_cannot_hold_is_a_problem_not_a_server_error(writer, measures, text):
+    rows = [
+        {"external_id": text, "period": "2025-01-06", "value": 1},
+        {"measure": measures["own"].pk, "period": "2025-01-06", "value": 1, "note": text},
+    ]
+    body = json.dumps({"rows": rows})  # ASCII escapes: the JSON itself is valid
+    response = writer.post(URL, body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    problems = response.json()["error"]["problems"]
+    assert [(p["row"], p["field"]) for p in problems] == [(0, "external_id"), (1, "note")]
+    assert not DataPoint.objects.exists()
