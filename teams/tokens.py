@@ -10,8 +10,10 @@ trust-wide measures), and never more than its maker may still do in the portal.
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from teams import permissions
@@ -24,7 +26,12 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 
 class TokenRefused(ValueError):
-    """The token cannot be made as asked; the message says why, in words."""
+    """The token cannot be made as asked; the message says why, in words, and `field` names the
+    argument of api_token_create at fault (a form shows the message beside it), if one is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _hash(key: str) -> str:
@@ -44,29 +51,42 @@ def api_token_create(
     name = " ".join((name or "").split())
     teams = list(teams)
     if user.organisation_id is None:
-        raise TokenRefused(f"{user.username} belongs to no organisation: a token needs one.")
+        raise TokenRefused(
+            f"{user.username} belongs to no organisation: a token needs one.", field="user"
+        )
     if not user.is_active:
-        raise TokenRefused(f"{user.username}'s account is switched off.")
+        raise TokenRefused(f"{user.username}'s account is switched off.", field="user")
     if not name:
-        raise TokenRefused("Give the token a name that says what uses it (e.g. 'Warehouse').")
+        raise TokenRefused(
+            "Give the token a name that says what uses it (e.g. 'Warehouse').", field="name"
+        )
     if len(name) > ApiToken._meta.get_field("name").max_length:
-        raise TokenRefused("The name is too long: 100 characters at most.")
+        raise TokenRefused("The name is too long: 100 characters at most.", field="name")
     if (teams or trust_wide) and not write:
-        raise TokenRefused("Teams and trust-wide measures are what a token writes: add --write.")
+        raise TokenRefused(
+            "Teams and trust-wide measures are what a token writes: let it write "
+            "(on the command line, add --write).",
+            field="write",
+        )
     if write and not teams and not trust_wide:
-        raise TokenRefused("A writing token needs the teams it writes (or trust-wide measures).")
+        raise TokenRefused(
+            "A writing token needs the teams it writes (or trust-wide measures).", field="teams"
+        )
     foreign = [t for t in teams if t.organisation_id != user.organisation_id]
     if foreign:
-        raise TokenRefused(f"{foreign[0]} is another organisation's team.")
+        raise TokenRefused(f"{foreign[0]} is another organisation's team.", field="teams")
     denied = [t for t in teams if not permissions.can_edit_team_work(user, t)]
     if denied:
         raise TokenRefused(
-            f"{user.username} cannot enter {denied[0]}'s data, so neither can the token."
+            f"{user.username} cannot enter {denied[0]}'s data, so neither can the token.",
+            field="teams",
         )
     if trust_wide and not permissions.access_for(user).is_admin:
-        raise TokenRefused("Only a QI admin's token may write trust-wide measures.")
+        raise TokenRefused(
+            "Only a QI admin's token may write trust-wide measures.", field="trust_wide"
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise TokenRefused("The expiry is in the past.")
+        raise TokenRefused("The expiry is in the past.", field="expires_at")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -82,7 +102,9 @@ def api_token_create(
             )
             token.teams.set(teams)
     except IntegrityError:
-        raise TokenRefused(f"The organisation already has a token named “{name}”.") from None
+        raise TokenRefused(
+            f"The organisation already has a token named “{name}”.", field="name"
+        ) from None
     return token, key
 
 
@@ -157,3 +179,60 @@ def teams_named(organisation_id: int, names) -> list[Team]:
             raise TokenRefused(f"No team “{name}” in the organisation.")
         found.append(team)
     return found
+
+
+def api_token_expiry(day: dt.date) -> dt.datetime:
+    """A token given an expiry date works until the end of that day, local time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def api_token_scope(token: ApiToken) -> str:
+    """What the token may do, in words (its teams from `token.teams.all()`, prefetched)."""
+    if not token.can_write:
+        return "Read only"
+    written = [team.name for team in token.teams.all()]
+    if token.trust_wide:
+        written.append("trust-wide measures")
+    return f"Reads all; writes {', '.join(written)}"
+
+
+def api_token_state(token: ApiToken, now: dt.datetime | None = None) -> str:
+    """Whether the token works now, in words: the reasons api_token_for_key refuses it."""
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return "Revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "Expired"
+    if not token.user.is_active or token.user.organisation_id != token.organisation_id:
+        return "Not working: its person's account is switched off"
+    return "Active"
+
+
+@dataclass(frozen=True)
+class ApiTokenRow:
+    token: ApiToken
+    scope: str
+    state: str
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.token.revoked_at is not None
+
+
+def api_tokens_of(organisation_id: int) -> list[ApiTokenRow]:
+    """The organisation's tokens (revoked ones too) with their scope and state, in three
+    queries however many there are."""
+    rows = (
+        ApiToken.objects.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        # The usable ones first; revoked ones after them, the latest revoked first.
+        .order_by(F("revoked_at").desc(nulls_first=True), "name", "pk")
+    )
+    now = timezone.now()
+    return [ApiTokenRow(t, api_token_scope(t), api_token_state(t, now)) for t in rows]
+
+
+def api_token_of(organisation_id: int, token_id: int) -> ApiToken | None:
+    """The organisation's token of this id; None for another organisation's (the caller 404s)."""
+    return ApiToken.objects.filter(organisation_id=organisation_id, pk=token_id).first()

@@ -19,4 +19,10 @@ urlpatterns = [
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/directorates/", views.directorate_add, name="directorate_add"),
     path("organisation/teams/", views.team_add, name="team_add"),
+    path("organisation/api-tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "organisation/api-tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]

@@ -3,12 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from teams import extensions, permissions, selectors, services
+from teams import extensions, permissions, selectors, services, tokens
 from teams.access import organisation_or_404, team_or_404
-from teams.forms import DirectorateForm, MembershipForm, TeamForm
+from teams.forms import ApiTokenForm, DirectorateForm, MembershipForm, TeamForm
 from teams.models import Membership
 
 
@@ -201,3 +204,74 @@ def team_add(request):
             messages.success(request, f"Team {team} added to {team.directorate}.")
             return redirect("teams:organisation")
     return _render_organisation(request, organisation, team_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The organisation's API tokens, and the form that makes one. A token made is shown on
+    the POST's own answer, never stored or redirected with: its key exists nowhere else."""
+    organisation = organisation_or_404(request.user)
+    permissions.require(permissions.can_manage_organisation(request.user, organisation))
+    if request.method == "GET":
+        form = ApiTokenForm(organisation=organisation, initial={"user": request.user.pk})
+        return _render_api_tokens(request, organisation, form)
+    form = ApiTokenForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        data = form.cleaned_data
+        expires_on = data["expires_on"]
+        try:
+            token, key = tokens.api_token_create(
+                user=data["user"],
+                name=data["name"],
+                teams=data["teams"],
+                write=data["write"],
+                trust_wide=data["trust_wide"],
+                expires_at=tokens.api_token_expiry(expires_on) if expires_on else None,
+            )
+        except tokens.TokenRefused as refused:
+            form.add_refusal(refused)
+        else:
+            response = render(
+                request,
+                "teams/api_token_created.html",
+                {
+                    "token": token,
+                    "key": key,
+                    "scope": tokens.api_token_scope(token),
+                    "measures_url": request.build_absolute_uri(reverse("api:measures")),
+                },
+            )
+            # Neither the browser nor anything between may keep the page with the key.
+            add_never_cache_headers(response)
+            return response
+    return _render_api_tokens(request, organisation, form, status=400)
+
+
+def _render_api_tokens(request, organisation, form, *, status=200):
+    return render(
+        request,
+        "teams/api_tokens.html",
+        {
+            "organisation": organisation,
+            "rows": tokens.api_tokens_of(organisation.pk),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id):
+    organisation = organisation_or_404(request.user)
+    # Another organisation's token is not found, for anyone; then only an admin may revoke.
+    token = tokens.api_token_of(organisation.pk, token_id)
+    if token is None:
+        raise Http404("No such API token in your organisation.")
+    permissions.require(permissions.can_manage_organisation(request.user, organisation))
+    if tokens.api_token_revoke(token=token):
+        messages.success(request, f"Revoked “{token.name}”: it no longer works.")
+    else:
+        messages.info(request, f"“{token.name}” was already revoked.")
+    return redirect("teams:api_tokens")

@@ -32,6 +32,7 @@ NOT_VISITED = {
     "teams:member_search": FRAGMENT + " (the team page's member search, typed into)",
     "teams:directorate_add": POST_ONLY,
     "teams:team_add": POST_ONLY,
+    "teams:api_token_revoke": POST_ONLY,
     "cycles:score_add": POST_ONLY,
     "cycles:driver_add": POST_ONLY,
     "cycles:driver_update": POST_ONLY,
@@ -104,6 +105,7 @@ def visits(world: World) -> list[Visit]:
         v("teams:audit_trail", LEAD, team.pk, note="the team's audit trail"),
         v("teams:coaching", COACH),
         v("teams:organisation", ADMIN),
+        v("teams:api_tokens", ADMIN),
         # cycles
         v("cycles:project_create", LEAD, team.pk),
         v("cycles:project", MEMBER, project.pk),

@@ -180,6 +180,22 @@ def test_interactive_states_have_no_serious_or_critical_violations(
     check(coach, "review form submitted empty")
 
     admin = sign_in(ADMIN)
+    admin.goto(f"{base}/organisation/api-tokens/")
+    admin.get_by_label("May write data").check()
+    admin.get_by_role("button", name="Make the token").click()
+    assert admin.locator(".is-invalid").count() >= 1
+    check(admin, "API token form refused (writing, with no teams)")
+
+    admin.get_by_label("Name").fill("Warehouse")
+    admin.get_by_label("May write data").uncheck()
+    admin.get_by_role("button", name="Make the token").click()
+    assert admin.get_by_text("Copy it now: it will not be shown again").count() == 1
+    check(admin, "API token made, its key shown once")
+
+    admin.goto(f"{base}/organisation/api-tokens/")
+    admin.locator("main details > summary").first.click()
+    check(admin, "API tokens list with a token's revoke step open")
+
     admin.goto(f"{base}/system/workers/")
     admin.get_by_role("button", name="Check the workers now").click()
     admin.wait_for_load_state("load")

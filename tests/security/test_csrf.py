@@ -44,6 +44,8 @@ ACTORS = {
     "teams:organisation": "admin",
     "teams:directorate_add": "admin",
     "teams:team_add": "admin",
+    "teams:api_tokens": "admin",
+    "teams:api_token_revoke": "admin",
     "metrics:trust_measure_create": "admin",
     "metrics:worker_check": "admin",
     "metrics:worker_status": "admin",
@@ -74,6 +76,7 @@ def world(org_world):
     """One object of every kind the URLs name, in the `own` team."""
     from metrics.measures.services import measure_create
     from metrics.models import ImportJob, Phase
+    from teams.tokens import api_token_create
 
     lead = org_world["users"]["lead"]
     team = org_world["own"]
@@ -100,6 +103,7 @@ def world(org_world):
         is_staff=True, is_superuser=True, organisation=org_world["organisation"]
     )
     member = team.memberships.get(user=org_world["users"]["member"])
+    token, _ = api_token_create(user=lead, name="CSRF token")
     return {
         "users": {**org_world["users"], "superuser": superuser},
         "kwargs": {
@@ -118,6 +122,7 @@ def world(org_world):
             "scope": "organisation",
             "scope_id": org_world["organisation"].pk,
             "id": superuser.pk,  # the admin's password page of a user
+            "token_id": token.pk,
         },
     }
 

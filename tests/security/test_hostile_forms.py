@@ -7,7 +7,7 @@ from django.test import Client
 
 from cycles.models import ChangeIdea, Driver, Project, Review
 from metrics.models import Phase
-from teams.models import Directorate, Team
+from teams.models import ApiToken, Directorate, Team
 from tests.cycles.factories import ProjectFactory
 from tests.metrics.conftest import measure_factory, mondays  # noqa: F401
 from tests.metrics.measures.world import add_points
@@ -85,6 +85,16 @@ def test_directorates_and_teams_keep_their_names(org_world, payload):
 
 
 @pytest.mark.parametrize("payload", list(SHORT.values()), ids=list(SHORT))
+def test_an_api_token_keeps_its_name(org_world, payload):
+    admin = org_world["users"]["admin"]
+    response = client_for(admin).post(
+        "/organisation/api-tokens/", {"name": payload, "user": admin.pk}
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert ApiToken.objects.get(organisation=org_world["organisation"]).name == payload
+
+
+@pytest.mark.parametrize("payload", list(SHORT.values()), ids=list(SHORT))
 def test_a_phase_keeps_its_reason(org_world, measure_factory, mondays, payload):  # noqa: F811
     lead = org_world["users"]["lead"]
     measure = add_points(measure_factory(), mondays(12), [5] * 6 + [3] * 6, user=lead)
@@ -105,3 +115,13 @@ def test_text_longer_than_a_field_is_refused_with_a_clear_message(org_world):
     assert response.status_code in (200, 400)
     assert "at most 300 characters" in response.content.decode()
     assert not Driver.objects.filter(project=project).exists()
+
+
+def test_an_api_token_name_longer_than_its_field_is_refused(org_world):
+    admin = org_world["users"]["admin"]
+    response = client_for(admin).post(
+        "/organisation/api-tokens/", {"name": PAYLOADS["long"], "user": admin.pk}
+    )
+    assert response.status_code == 400
+    assert "at most 100 characters" in response.content.decode()
+    assert not ApiToken.objects.exists()

@@ -14,7 +14,8 @@ from django.test import Client
 
 from metrics.charts.bulk import recompute_dashboards
 from metrics.drawing.figure import escape as plotly_escape
-from tests.factories import UserFactory
+from teams.tokens import api_token_create
+from tests.factories import OrganisationRoleFactory, UserFactory
 from tests.security.hostile_world import FIELDS, MARKUP, PAYLOADS, build, escaped
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +251,30 @@ def test_the_pages_show_every_field_escaped(world):
         body = response.content.decode()
         for field, text in world["text"].items():
             shown_safely(body, text, field, page, expected=field in shown)
+
+
+def test_the_api_token_pages_show_every_field_escaped(world):
+    """The QI admin's token list (whose token, which teams it writes, in the form's choices too)
+    and the page that shows a new token's key, with the token's name from the payload."""
+    admin = OrganisationRoleFactory(user__organisation=world["organisation"], role="admin").user
+    api_token_create(user=world["lead"], name="Warehouse", write=True, teams=[world["team"]])
+    client = client_for(admin)
+    shown = ["organisation.name", "directorate.name", "team.name", "user.first_name",
+             "user.last_name"]  # fmt: skip
+    body = client.get("/organisation/api-tokens/").content.decode()
+    for field, text in world["text"].items():
+        shown_safely(body, text, field, "API tokens page", expected=field in shown)
+
+    name = world["payload"][:100].strip()
+    response = client.post(
+        "/organisation/api-tokens/",
+        {"name": name, "user": world["lead"].pk, "write": "on", "teams": [world["team"].pk]},
+    )
+    assert response.status_code == 200, response.content[:500]
+    body = response.content.decode()
+    shown_safely(body, name, "token.name", "new API token page", expected=True)
+    for field in ("team.name", "user.first_name", "user.last_name"):
+        shown_safely(body, world["text"][field], field, "new API token page", expected=True)
 
 
 def figure_of(body: str) -> dict:

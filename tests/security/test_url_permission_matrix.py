@@ -33,7 +33,8 @@ from cycles.models import ChangeIdea, Driver, PDSACycle, ProgressScore, Project,
 from metrics import periods as P
 from metrics.imports import jobs as import_jobs
 from metrics.models import DataPoint, ImportJob, Measure, Phase, WorkerCheck
-from teams.models import Directorate, Membership, Team
+from teams.models import ApiToken, Directorate, Membership, Team
+from teams.tokens import api_token_create
 from tests.factories import PASSWORD
 from tests.security.matrix import (
     MEASURES,
@@ -125,6 +126,21 @@ def _refused_reference(action, data, changed, ok=BAD_REQUEST):
 
 def _signed_in_as(user):
     return lambda w, p, u, r: r.wsgi_request.user.is_authenticated == (user is not None)
+
+
+REVOCABLE = "Matrix revocable token"
+
+
+def _revocable_token(p):
+    """A read token of the place's organisation, acting as one of its people."""
+    token, _ = api_token_create(user=p.someone_else, name=REVOCABLE)
+    return token
+
+
+def _token_made(name):
+    return lambda w, p, u, r: ApiToken.objects.filter(
+        organisation=p.organisation, name=name
+    ).exists()
 
 
 # ------------------------------------------------------------------ the matrix, URL by URL
@@ -284,6 +300,67 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
                         "kind": "ward",
                     },
                     lambda w, p, u, r: Team.objects.filter(name="Matrix alien team").exists(),
+                ),
+            ),
+        ),
+    ),
+    "teams:api_tokens": (
+        Case(
+            "org_admin",
+            posts=(
+                # The key is shown on the POST's own answer (never redirected with): 200.
+                Post(
+                    "make a read token",
+                    lambda w, p, u: {"name": "Matrix reader", "user": p.someone_else.pk},
+                    _token_made("Matrix reader"),
+                    ok=frozenset({200}),
+                ),
+                Post(
+                    "make a writing token",
+                    lambda w, p, u: {
+                        "name": "Matrix writer",
+                        "user": p.someone_else.pk,
+                        "write": "on",
+                        "teams": [p.team.pk],
+                    },
+                    _token_made("Matrix writer"),
+                    ok=frozenset({200}),
+                ),
+                _refused_reference(
+                    "writing another organisation's team",
+                    lambda w, p, u: {
+                        "name": "Matrix alien writer",
+                        "user": p.someone_else.pk,
+                        "write": "on",
+                        "teams": [_alien(w, p).team.pk],
+                    },
+                    lambda w, p, u, r: ApiToken.objects.filter(name="Matrix alien writer").exists(),
+                ),
+                _refused_reference(
+                    "acting as someone of another organisation",
+                    lambda w, p, u: {
+                        "name": "Matrix alien person",
+                        "user": _alien(w, p).someone_else.pk,
+                    },
+                    lambda w, p, u, r: ApiToken.objects.filter(name="Matrix alien person").exists(),
+                ),
+            ),
+        ),
+    ),
+    # An organisation-wide action: the own team's and another organisation's token.
+    "teams:api_token_revoke": (
+        Case(
+            "org_admin",
+            ("own", "foreign"),
+            args=lambda w, p, u: [_revocable_token(p).pk],
+            get=POST_ONLY,
+            posts=(
+                Post(
+                    "revoke",
+                    lambda w, p, u: {},
+                    lambda w, p, u, r: ApiToken.objects.filter(
+                        organisation=p.organisation, name=REVOCABLE, revoked_at__isnull=False
+                    ).exists(),
                 ),
             ),
         ),
