@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -237,7 +238,8 @@ def wait_all_fresh(organisation_id: int, timeout: float) -> float:
     deadline = time.perf_counter() + timeout
     while stale_charts(organisation_id):
         if time.perf_counter() > deadline:
-            raise SystemExit(f"Charts still stale {timeout:.0f} s after the push.")
+            left = stale_charts(organisation_id)
+            raise SystemExit(f"{left} charts still stale {timeout:.0f} s after the push.")
         time.sleep(0.05)
     return time.perf_counter()
 
@@ -281,7 +283,8 @@ def main(argv=None) -> int:
     points = sum(len(b) for b in work)
     url = f"http://{HOST}:{args.port}/api/data-points/"
     server = start_gunicorn(args, env)
-    worker = start_worker(env)
+    worker = start_worker(env)  # both stopped below, and on SIGTERM too (a timed-out run)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("# stopped (SIGTERM)"))
     try:
         clients = [session(key) for _ in range(args.clients)]
         started = time.perf_counter()
@@ -291,7 +294,7 @@ def main(argv=None) -> int:
         pushed = time.perf_counter()
         created = sum(c["created"] for c in counts)
         assert created == points, (created, points)
-        fresh = wait_all_fresh(organisation.pk, timeout=1800)
+        fresh = wait_all_fresh(organisation.pk, timeout=120 if args.smoke else 1800)
 
         measures = list(Measure.objects.filter(organisation=organisation).order_by("pk"))
         step = max(1, len(measures) // args.probes)

@@ -43,8 +43,20 @@ def recompute_dashboard(
     )
 
 
-def recompute_chunk(measure_ids: list[int], force: bool = False, *, always_try: bool = False):
-    enqueue_on_commit(task(RECOMPUTE_CHUNK), measure_ids, force, always_try=always_try)
+def recompute_chunk(
+    measure_ids: list[int],
+    force: bool = False,
+    *,
+    always_try: bool = False,
+    on_unreachable: Callable[[], None] | None = None,
+):
+    enqueue_on_commit(
+        task(RECOMPUTE_CHUNK),
+        measure_ids,
+        force,
+        always_try=always_try,
+        on_unreachable=on_unreachable,
+    )
 
 
 def import_data(job_id: int, *, always_try: bool = False) -> None:

@@ -46,6 +46,11 @@ def measure_changed(*, measure_id: int) -> None:
     )
 
 
+# From this many measures changed together, their charts go to the bulk recompute in chunks.
+CHUNK_FROM = 10
+CHUNK_SIZE = 100
+
+
 def measures_changed(*, measure_ids) -> None:
     """measure_changed for many measures at once (a batch, an import): a few queries in all,
     then one recompute asked per measure after commit."""
@@ -61,12 +66,24 @@ def measures_changed(*, measure_ids) -> None:
     )
     # Keep the earliest stale time, so the sweep knows how long it has waited.
     snapshots.exclude(status=STALE).update(status=STALE, stale_since=now)
-    for measure_id in ids:
-        background.recompute_measure(
-            measure_id,
-            on_unreachable=lambda measure_id=measure_id: dashboards_mark_waiting(
-                measure_id=measure_id
-            ),
+    if len(ids) < CHUNK_FROM:
+        for measure_id in ids:
+            background.recompute_measure(
+                measure_id,
+                on_unreachable=lambda measure_id=measure_id: dashboards_mark_waiting(
+                    measure_id=measure_id
+                ),
+            )
+        return
+    # Many charts at once (a warehouse batch): the bulk recompute, a chunk a task, computes
+    # them together (one load, one batch of the engine, one write), several times faster.
+    for i in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[i : i + CHUNK_SIZE]
+        background.recompute_chunk(
+            chunk,
+            on_unreachable=lambda chunk=chunk: [
+                dashboards_mark_waiting(measure_id=measure_id) for measure_id in chunk
+            ],
         )
 
 
