@@ -216,3 +216,62 @@ def test_text_the_database_cannot_hold_is_a_problem_not_a_server_error(writer, m
     problems = response.json()["error"]["problems"]
     assert [(p["row"], p["field"]) for p in problems] == [(0, "external_id"), (1, "note")]
     assert not DataPoint.objects.exists()
+
+
+def test_a_batch_of_many_measures_goes_to_the_bulk_recompute_in_chunks(
+    writer, measure_factory, mondays, monkeypatch, django_capture_on_commit_callbacks
+):
+    from metrics import background
+    from metrics.charts import recompute
+    from metrics.models import ChartSnapshot
+
+    monkeypatch.setattr(recompute, "CHUNK_SIZE", 5)
+    many = [measure_factory(name=f"Ward measure {i}", chart_type="xmr") for i in range(12)]
+    rows = [row for m in many for row in rows_for(m, mondays(15))]
+    sent = []
+    real = background.enqueue_on_commit
+    eager = background.app.conf.task_always_eager  # else no worker here: leave Redis alone
+
+    def enqueue(task, *a, **k):
+        sent.append((task.name.rsplit(".", 1)[-1], a))
+        if eager:
+            real(task, *a, **k)
+
+    monkeypatch.setattr(background, "enqueue_on_commit", enqueue)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert writer.post(URL, {"rows": rows}, format="json").status_code == 200
+    chunks = [args[0] for name, args in sent if name == "recompute_chunk"]
+    assert [len(c) for c in chunks] == [5, 5, 2]
+    assert sorted(i for c in chunks for i in c) == sorted(m.pk for m in many)
+    assert not [name for name, _ in sent if name == "recompute_measure"]
+    if not eager:
+        return  # with a broker, a worker computes them (tests/faults, benchmarks/bench_api.py)
+    for measure in many:  # in-process, the chunks ran after commit: every chart is fresh
+        snapshot = ChartSnapshot.objects.get(measure=measure)
+        assert snapshot.status == "fresh" and len(snapshot.result["points"]) == 15
+
+
+def test_notes_and_figures_come_back_exactly_as_sent(writer, measures, mondays):
+    """On PostgreSQL new points go in by COPY's text format: a note's tabs, line breaks and
+    backslashes (even a literal \\N) and every float's last digit must survive it."""
+    notes = ["tab\there", "two\nlines\r\nthree", "back\\slash and \\N", "naïve – ✓ 🙂", ""]
+    values = [0.1 + 0.2, 1e-300, -0.0, 1.7976931348623157e308, 123456789.123456789]
+    periods = mondays(len(notes))
+    rows = [
+        {"measure": measures["own"].pk, "period": p.isoformat(), "value": v, "note": n}
+        for p, v, n in zip(periods, values, notes, strict=True)
+    ]
+    rows.append(
+        {"external_id": "DNA-WILLOW", "period": "2025-03-01", "numerator": 0.5, "denominator": 3}
+    )
+    assert writer.post(URL, {"rows": rows}, format="json").status_code == 200
+    stored = DataPoint.objects.filter(measure=measures["own"]).order_by("period")
+    assert [(p.period, p.value, p.note, p.numerator) for p in stored] == [
+        (p, v, n, None) for p, v, n in zip(periods, values, notes, strict=True)
+    ]
+    assert all(p.entered_by == writer.token.user and p.entered_at for p in stored)
+    rate = DataPoint.objects.get(measure=measures["own_rate"])
+    assert (rate.value, rate.numerator, rate.denominator) == (None, 0.5, 3.0)
+    # Sent again: all unchanged (what COPY stored equals what the batch holds).
+    again = writer.post(URL, {"rows": rows}, format="json").json()
+    assert again["counts"] == {"created": 0, "corrected": 0, "unchanged": 6}
