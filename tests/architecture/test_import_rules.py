@@ -5,7 +5,8 @@ deferred ones inside functions included.
   modules, nor between the packages of metrics;
 - the apps point one way, teams <- cycles <- metrics (DESIGN §2);
 - metrics' packages import only the rooms their ``__init__`` says (LAYERS below, one place);
-- the engine (metrics.spc) and the drawing (metrics.drawing) import no Django;
+- the engine (metrics.spc), the drawing (metrics.drawing) and the evidence of change
+  (metrics.evidence) import no Django;
 - services enqueue through metrics.background: only MetricsConfig.ready() imports
   metrics.tasks, and the tasks import no view, form or URL module.
 """
@@ -30,6 +31,7 @@ LAYERS = {
     "metrics.models": set(),
     "metrics.background": set(),
     "metrics.drawing": {"metrics.spc"},
+    "metrics.evidence": {"metrics.spc", "metrics.periods"},
     "metrics.dashboards": {"metrics.spc", "metrics.drawing", *FOUNDATION},
     "metrics.charts": {"metrics.spc", "metrics.dashboards", *FOUNDATION},
     "metrics.entry": {"metrics.charts", *FOUNDATION},
@@ -105,8 +107,8 @@ def test_each_room_of_metrics_imports_only_what_its_layer_allows(layer):
     assert wrong == []
 
 
-@pytest.mark.parametrize("package", ["metrics.spc", "metrics.drawing"])
-def test_the_engine_and_the_drawing_import_no_django(package):
+@pytest.mark.parametrize("package", ["metrics.spc", "metrics.drawing", "metrics.evidence"])
+def test_the_engine_the_drawing_and_the_evidence_import_no_django(package):
     wrong = [
         f"{imp.importer}:{imp.line} imports {imp.imported}"
         for imp, _ in project_imports(package)
