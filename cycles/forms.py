@@ -28,6 +28,15 @@ class PlainWordsMixin:
 
 
 class ProjectForm(PlainWordsMixin, forms.ModelForm):
+    # Optional on the form: left empty, the project keeps (or gets) the usual 8 periods.
+    evidence_window = forms.IntegerField(
+        label=Project._meta.get_field("evidence_window").verbose_name,
+        required=False,
+        min_value=1,
+        max_value=52,
+        help_text=Project._meta.get_field("evidence_window").help_text,
+    )
+
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
@@ -38,6 +47,12 @@ class ProjectForm(PlainWordsMixin, forms.ModelForm):
             "service_user_involvement": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"title": "A short name the team will recognise."}
+
+    def clean_evidence_window(self):
+        window = self.cleaned_data.get("evidence_window")
+        if window is None:
+            return self.instance.evidence_window  # a new project: the model's default, 8
+        return window
 
     def clean(self):
         cleaned = super().clean()

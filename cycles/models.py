@@ -43,6 +43,15 @@ class Project(models.Model):
         blank=True,
         help_text="Co-production: who was involved, and how they shaped the work.",
     )
+    # Evidence of change: a signal is linked to the cycles whose Do started up to this many
+    # periods (of the measure's frequency) before it (metrics.evidence).
+    evidence_window = models.PositiveSmallIntegerField(
+        "Signals follow a test of change within",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="Periods of each measure (weeks of a weekly one). A signal that begins this "
+        "long after a PDSA cycle's test started, or sooner, is shown as following it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -27,6 +27,7 @@ PROJECT_FIELDS = (
     "status",
     "start_date",
     "service_user_involvement",
+    "evidence_window",
 )
 PLAN_FIELDS = (
     "objective",

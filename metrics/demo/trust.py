@@ -100,7 +100,7 @@ SPECS = [
     # Willow: safety huddles adopted some 9 months ago; assaults on staff fall.
     Spec("willow", "Mean length of stay", "xmr", "month", 34, 3.5, target=30, key=True),
     Spec("willow", "Bed occupancy", "p", "month", 0.955, 600, target=95, key=True),
-    Spec("willow", "Violent incidents involving staff", "u", "month", 25, 0.56, -0.4, 40, 2,
+    Spec("willow", "Violent incidents involving staff", "u", "month", 25, 0.56, -0.4, 36, 2,
          key=True, project=WILLOW, baseline="freeze", reason="Baseline before the huddles"),
     Spec("willow", "Shifts with a safety huddle", "p", "week", 0.42, 21, 1.15, 36, 4,
          kind="process", improvement="increase", target=90, project=WILLOW, baseline="phase",

@@ -176,6 +176,34 @@ def _target_trace(result, xs, target, unit) -> go.Scatter:
     )
 
 
+def _signal_layout(marks) -> list[dict]:
+    """A signal's start marked at the chart's foot; an arrow runs to it along the foot from the
+    period its nearest test of change began (that cycle's dotted line is drawn already)."""
+    labels = []
+    for when, label, sentence, cycle_when in marks:
+        x = _x(when)
+        mark = {
+            "x": x,
+            "xref": "x",
+            "y": 0,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "text": escape(label),
+            "hovertext": escape(sentence),
+            "showarrow": True,
+            "arrowhead": 2,
+            "arrowcolor": ANNOTATION_COLOUR,
+            "font": {"size": 10, "color": ANNOTATION_COLOUR},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
+        if cycle_when is not None and _x(cycle_when) != x:
+            mark.update(axref="x", ax=_x(cycle_when), ayref="pixel", ay=0, standoff=2)
+        else:
+            mark.update(ax=0, ay=-24)
+        labels.append(mark)
+    return labels
+
+
 def _annotation_layout(annotations) -> tuple[list[dict], list[dict]]:
     shapes, labels = [], []
     for when, title in annotations:
@@ -221,12 +249,16 @@ def build_figure(
     target: float | None = None,
     annotations: Iterable[tuple] = (),
     improvement: str | None = None,
+    signal_marks: Iterable[tuple] = (),
 ) -> go.Figure:
     """Data with special causes marked, centre, limits and 2σ limits per phase, target and
     PDSA markers. ``periods``: dates (or ISO strings) per point, or None for point numbers.
     ``target`` is in the plotted scale (a proportion on p/p' charts, drawn as a percentage).
     ``improvement`` (increase | decrease) is stated on the y axis ("higher is better"); point
-    colours and marker shapes come from the engine's point types."""
+    colours and marker shapes come from the engine's point types. ``signal_marks``: (period a
+    signal began, short label, its sentence, period its nearest cycle's Do began or None), each
+    drawn at the foot of the chart, with an arrow from the cycle to the signal where there is
+    one (metrics.evidence)."""
     chart, n = result["chart"], len(result["points"])
     if periods is not None and len(periods) != n:
         raise ValueError(f"{len(periods)} periods given for {n} points")
@@ -245,6 +277,7 @@ def build_figure(
     traces.extend(_legend_traces(result))
     fig = go.Figure(traces)
     shapes, labels = _annotation_layout(annotations)
+    labels.extend(_signal_layout(signal_marks))
     if target is not None and n:
         labels.append(
             {

@@ -29,6 +29,7 @@ class Cycle:
     change_idea: str  # the change idea's title
     do_started_on: dt.date
     adopted_on: dt.date | None = None  # when its change idea was adopted, if it was
+    window: int | None = None  # its project's window, in periods; None: the caller's
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Link:
 class Finding:
     signal: Signal
     first_period: dt.date
-    links: tuple[Link, ...]  # nearest first
+    links: tuple[Link, ...]  # adopted changes' first, then nearest first
     sentence: str
 
 
@@ -57,14 +58,20 @@ def periods_between(earlier: dt.date, later: dt.date, frequency: str) -> int:
 def linked_cycles(
     first_period: dt.date, cycles: Iterable[Cycle], frequency: str, window: int = WINDOW
 ) -> tuple[Link, ...]:
-    """The cycles whose Do started from `window` periods before `first_period` up to it,
-    nearest first (then by their change idea's title and number)."""
+    """The cycles whose Do started from `window` periods (the cycle's own, if it has one)
+    before `first_period` up to it: those of adopted changes first (what a team adopted is the
+    change worth naming first), each group nearest first, then by change idea and number."""
     links = []
     for cycle in cycles:
         lag = periods_between(cycle.do_started_on, first_period, frequency)
-        if 0 <= lag <= window:
+        if 0 <= lag <= (window if cycle.window is None else cycle.window):
             links.append(Link(cycle, lag))
-    return tuple(sorted(links, key=lambda k: (k.lag, k.cycle.change_idea, k.cycle.number)))
+    return tuple(
+        sorted(
+            links,
+            key=lambda k: (k.cycle.adopted_on is None, k.lag, k.cycle.change_idea, k.cycle.number),
+        )
+    )
 
 
 def _day(day: dt.date) -> str:

@@ -7,12 +7,14 @@ string in it was already escaped for Plotly by ``build_figure``. The escaped JSO
 the cache keeps, so a request neither re-serialises the figure nor unpickles it as objects.
 """
 
+import datetime as dt
 import hashlib
 import json
 import logging
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from metrics.drawing.figure import build_figure
@@ -23,6 +25,7 @@ from metrics.drawing.icons import (
     variation_label,
 )
 from metrics.drawing.text import text_alternative
+from metrics.evidence import Cycle, findings, rebaseline_suggestion
 from metrics.models import ChartSnapshot
 from metrics.spc.explain import explain, format_value
 
@@ -63,7 +66,62 @@ def cycle_markers(cycles, periods) -> list[tuple]:
     ]
 
 
-def _fingerprint(measure, snapshot, markers) -> str:
+# A change idea adopted, or adopted and spread to other teams since.
+ADOPTED = ("adopted", "spread")
+SIGNAL_LABELS = {
+    "shift": "Shift",
+    "trend": "Trend",
+    "outside_limits": "Outside limits",
+    "two_of_three": "Two of three",
+}
+
+
+def evidence_cycles(cycles) -> list[Cycle]:
+    """The measure's started PDSA cycles (with change_idea and project) as evidence reads them."""
+    out = []
+    for c in cycles:
+        idea = c.change_idea
+        adopted = timezone.localdate(idea.status_changed_at) if idea.status in ADOPTED else None
+        out.append(
+            Cycle(
+                id=c.pk,
+                number=c.number,
+                change_idea_id=idea.pk,
+                change_idea=idea.title,
+                do_started_on=c.do_started_on,
+                adopted_on=adopted,
+                window=c.project.evidence_window,
+            )
+        )
+    return out
+
+
+def evidence_of(measure, result: dict, periods, cycles) -> list:
+    """The chart's signals, each with the tests of change before it (metrics.evidence)."""
+    days = [dt.date.fromisoformat(p) if isinstance(p, str) else p for p in periods]
+    return findings(
+        result,
+        days,
+        evidence_cycles(cycles),
+        frequency=measure.frequency,
+        improvement=measure.improvement,
+    )
+
+
+def signal_marks(found) -> tuple:
+    """What the figure marks of each signal (metrics.drawing.figure.build_figure)."""
+    return tuple(
+        (
+            f.first_period.isoformat(),
+            SIGNAL_LABELS[f.signal.rule],
+            f.sentence,
+            f.links[0].cycle.do_started_on.isoformat() if f.links else None,
+        )
+        for f in found
+    )
+
+
+def _fingerprint(measure, snapshot, markers, marks=()) -> str:
     """Everything the drawing depends on, so a cached drawing is never out of date."""
     parts = (
         measure.pk,
@@ -77,8 +135,9 @@ def _fingerprint(measure, snapshot, markers) -> str:
         snapshot.data_version,
         snapshot.computed_at.isoformat() if snapshot.computed_at else None,
         markers,
+        marks,
     )
-    return "measure-chart:v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "measure-chart:v3:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def figure_json(figure: dict) -> str:
@@ -86,10 +145,12 @@ def figure_json(figure: dict) -> str:
     return json.dumps(figure, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
 
 
-def _draw(measure, result, periods, markers) -> dict:
+def _draw(measure, result, periods, markers, marks=()) -> dict:
     target = plotted_target(measure)
     words = {"unit": measure.unit, "target": target, "improvement": measure.improvement}
-    figure = build_figure(result, periods, name=measure.name, annotations=markers, **words)
+    figure = build_figure(
+        result, periods, name=measure.name, annotations=markers, signal_marks=marks, **words
+    )
     plotly_json = json.loads(figure.to_json())  # to_json handles Plotly's own types
     variation, assurance = result.get("variation"), result.get("assurance")
     return {
@@ -108,18 +169,18 @@ def _draw(measure, result, periods, markers) -> dict:
     }
 
 
-def _cached_drawing(measure, snapshot, markers) -> dict:
+def _cached_drawing(measure, snapshot, markers, marks=()) -> dict:
     """Drawing a figure costs tens of milliseconds (Plotly validates every property), so each
     snapshot version is drawn once and then read from the cache. The cache only saves time:
     if it is unreachable the page is drawn without it."""
-    key = _fingerprint(measure, snapshot, markers)
+    key = _fingerprint(measure, snapshot, markers, marks)
     try:
         drawing = cache.get(key)
     except CACHE_ERRORS:
         logger.warning("Chart cache unreachable; drawing without it", exc_info=True)
-        return _draw(measure, snapshot.result, snapshot.periods, markers)
+        return _draw(measure, snapshot.result, snapshot.periods, markers, marks)
     if drawing is None:
-        drawing = _draw(measure, snapshot.result, snapshot.periods, markers)
+        drawing = _draw(measure, snapshot.result, snapshot.periods, markers, marks)
         try:
             cache.set(key, drawing, CACHE_SECONDS)
         except CACHE_ERRORS:
@@ -140,12 +201,19 @@ def chart_context(measure, *, cycles, has_points: bool) -> dict:
         "has_points": has_points,
         "computed_at": snapshot.computed_at if snapshot else None,
         "figure_json": None,
+        "evidence": [],
+        "suggestion": None,
     }
     if result is None or not result.get("points"):
         return context
     markers = tuple(cycle_markers(cycles, snapshot.periods))
-    drawing = _cached_drawing(measure, snapshot, markers)
+    found = evidence_of(measure, result, snapshot.periods, cycles)
+    drawing = _cached_drawing(measure, snapshot, markers, signal_marks(found))
     context.update(drawing)
+    context["evidence"] = list(reversed(found))  # the latest first
+    context["suggestion"] = rebaseline_suggestion(
+        found, [phase["start"] for phase in result.get("phases", [])]
+    )
     # Escaped for a <script> element by figure_json (json_script's escapes); never user HTML.
     context["figure_json"] = mark_safe(drawing["figure_json"])  # noqa: S308
     context["variation_icon"] = _icon(drawing["variation_icon"])

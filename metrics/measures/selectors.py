@@ -3,6 +3,8 @@ much data a measure has (the measure page must stay fast as years of points accu
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from cycles.models import ChangeIdea, PDSACycle, Project
 from metrics.models import BaselineChange, DataPoint, DataPointRevision, Measure, Phase
 
@@ -73,11 +75,13 @@ def has_points(measure) -> bool:
 
 
 def chart_cycles(measure):
-    """The PDSA cycles of the projects the measure serves that have started their Do stage:
-    the markers on its chart."""
+    """The PDSA cycles that have started their Do stage, of the projects the measure serves or
+    linked to the measure itself: the markers on its chart and its evidence of change."""
     return list(
-        PDSACycle.objects.filter(project__measures=measure, do_started_on__isnull=False)
-        .select_related("change_idea")
+        PDSACycle.objects.filter(
+            Q(project__measures=measure) | Q(measures=measure), do_started_on__isnull=False
+        )
+        .select_related("change_idea", "project")
         .order_by("do_started_on", "pk")
         .distinct()
     )

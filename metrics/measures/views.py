@@ -154,17 +154,37 @@ def measure_edit(request, measure_id):
 # ---------------------------------------------------------------- the measure page
 
 
+def _suggested_phase(suggestion) -> dict:
+    """The new-phase form filled in from the evidence's suggestion (accepting it is the form's
+    usual, governed change: reason, who, audit)."""
+    if suggestion is None:
+        return {}
+    reason_length = PhaseStartForm.base_fields["reason"].max_length
+    reason = suggestion.reason
+    if len(reason) > reason_length:
+        reason = reason[: reason_length - 1] + "…"
+    return {
+        "starts_on": suggestion.period,
+        "reason": reason,
+        "change_idea": suggestion.change_idea_id,
+    }
+
+
 def _render_page(request, measure, *, status=200, **forms):
     user = request.user
     page = selectors.measure_page(measure)
     table = measure_table.data_table(measure)
     can_change_phase = permissions.can_change_measure_phase(user, measure)
+    chart = measure_chart.chart_context(
+        measure, cycles=page.cycles, has_points=bool(table["count"])
+    )
     if can_change_phase:
         forms.setdefault(
             "phase_form",
             PhaseStartForm(
                 frequency=measure.frequency,
                 change_ideas=selectors.change_ideas_for_measure(measure),
+                initial=_suggested_phase(chart["suggestion"]),
             ),
         )
         forms.setdefault(
@@ -181,9 +201,7 @@ def _render_page(request, measure, *, status=200, **forms):
         "team": measure.team,
         "page": page,
         "table": table,
-        "chart": measure_chart.chart_context(
-            measure, cycles=page.cycles, has_points=bool(table["count"])
-        ),
+        "chart": chart,
         "can_manage": permissions.can_manage_measure(user, measure),
         "can_enter": permissions.can_enter_data(user, measure),
         "can_change_phase": can_change_phase,

@@ -37,7 +37,8 @@ LAYERS = {
     "metrics.entry": {"metrics.charts", *FOUNDATION},
     "metrics.imports": {"metrics.entry", *FOUNDATION},
     "metrics.measures": {
-        "metrics.spc", "metrics.drawing", "metrics.charts", "metrics.dashboards", *FOUNDATION
+        "metrics.spc", "metrics.drawing", "metrics.evidence", "metrics.charts",
+        "metrics.dashboards", *FOUNDATION
     },
     "metrics.workers": {*FOUNDATION},
     "metrics.demo": {"metrics.charts", "metrics.dashboards", "metrics.measures", *FOUNDATION},

@@ -155,3 +155,24 @@ def test_every_signal_of_a_chart_is_reported_oldest_first():
     ]
     assert "(a concern)" in out[0].sentence and "(an improvement)" in out[1].sentence
     assert "3 weeks after PDSA 2" in out[1].sentence
+
+
+def test_a_cycle_carries_its_projects_window_over_the_default():
+    import dataclasses
+
+    early = Cycle(6, 1, 15, "Early idea", dt.date(2026, 1, 19))  # 5 weeks before 23 February
+    assert linked_cycles(dt.date(2026, 2, 23), [early], "week", 8)[0].lag == 5
+    narrow = dataclasses.replace(early, window=4)
+    assert linked_cycles(dt.date(2026, 2, 23), [narrow], "week", 8) == ()
+    wide = dataclasses.replace(early, window=5)
+    assert [k.lag for k in linked_cycles(dt.date(2026, 2, 23), [wide], "week", 2)] == [5]
+
+
+def test_an_adopted_change_is_named_before_nearer_ones_still_being_tested():
+    nearer = Cycle(7, 1, 16, "Calm-down boxes", dt.date(2026, 2, 23))  # same week, testing
+    [finding] = found(shift_below(), [nearer, HUDDLE])
+    assert [link.cycle.id for link in finding.links] == [1, 7]
+    assert finding.sentence.endswith(
+        "2 weeks after PDSA 2 “Safety huddle at every shift change” started (adopted on "
+        "28 April 2026) and in the same week as PDSA 1 “Calm-down boxes” started."
+    )

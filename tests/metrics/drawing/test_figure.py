@@ -435,3 +435,22 @@ def test_engine_text_alternative_names_variation_and_assurance():
         "others. Latest point: special cause variation — improvement (low). "
         "Assurance — hit or miss: the target will be met at some times and not others."
     )
+
+
+# ---------------------------------------------------------------- signals' marks (issue 15)
+
+
+def test_a_signal_after_a_cycle_is_an_arrow_along_the_foot_from_the_cycle_to_its_start():
+    dates = weeks(16)
+    marks = [
+        (dates[8].isoformat(), "Shift", f"A shift after PDSA 1 “{HOSTILE}”", dates[6].isoformat()),
+        (dates[7].isoformat(), "Outside limits", "A point above the upper limit", None),
+    ]
+    fig = build_figure(two_phase_result(), iso(dates), name="LOS", signal_marks=marks)
+    shift, outside = [a for a in fig.layout.annotations if a.showarrow]
+    assert (shift.x, shift.ax, shift.axref, shift.ay, shift.y, shift.yref) == (
+        dates[8].isoformat(), dates[6].isoformat(), "x", 0, 0, "paper"
+    )
+    assert shift.text == "Shift" and "<img" not in shift.hovertext and "&lt;img" in shift.hovertext
+    # No cycle before it: a short arrow down onto its start, from above.
+    assert (outside.x, outside.ax, outside.ay) == (dates[7].isoformat(), 0, -24)
