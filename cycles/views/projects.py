@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cycles import selectors, services
+from cycles import extensions, selectors, services
 from cycles.forms import ChangeIdeaForm, DriverForm, ProgressScoreForm, ProjectForm, ReviewForm
 from cycles.models import ProgressScore
 from cycles.progress_scale import IHI_SCALE
@@ -69,6 +69,8 @@ def project_context(request, project, **forms):
         "can_review": can_review,
         "can_resolve": access.can_resolve(user, team),
         "ihi_scale": IHI_SCALE,
+        # What metrics adds (the evidence panel: the measures' charts and what followed).
+        "panels": extensions.render_project_panels(request, project),
     }
     if can_edit:
         context["driver_form"] = forms.get("driver_form") or DriverForm(project=project)

@@ -7,16 +7,19 @@ May import: periods, spc (pure rooms only).
 """
 
 from metrics.evidence.findings import Cycle, Finding, Link, findings
+from metrics.evidence.ideas import Followed, followed_ideas
 from metrics.evidence.rebaseline import Suggestion, rebaseline_suggestion
 from metrics.evidence.signals import Signal, signals
 
 __all__ = [
     "Cycle",
     "Finding",
+    "Followed",
     "Link",
     "Signal",
     "Suggestion",
     "findings",
+    "followed_ideas",
     "rebaseline_suggestion",
     "signals",
 ]

@@ -117,3 +117,42 @@ def measure_page(measure) -> MeasurePage:
         corrections=list(corrections),
         baseline_changes=list(changes),
     )
+
+
+def project_measures_with_cycles(project) -> list[tuple]:
+    """The project's measures (with team and snapshot) and, for each, the started PDSA cycles
+    its chart shows (of every project it serves, and linked to it): four queries in all."""
+    kinds = {"outcome": 0, "process": 1, "balancing": 2}  # as a family of measures is read
+    measures = sorted(
+        Measure.objects.filter(projects=project).select_related("team", "snapshot"),
+        key=lambda m: (kinds.get(m.kind, 3), m.name, m.pk),
+    )
+    ids = [m.pk for m in measures]
+    served = Measure.projects.through.objects.filter(measure_id__in=ids)
+    projects_of: dict[int, set[int]] = {}
+    for measure_id, project_id in served.values_list("measure_id", "project_id"):
+        projects_of.setdefault(measure_id, set()).add(project_id)
+    linked = Measure.cycles.through.objects.filter(measure_id__in=ids)
+    cycles_of: dict[int, set[int]] = {}
+    for measure_id, cycle_id in linked.values_list("measure_id", "pdsacycle_id"):
+        cycles_of.setdefault(measure_id, set()).add(cycle_id)
+    all_projects = set().union(*projects_of.values()) if projects_of else set()
+    all_cycles = set().union(*cycles_of.values()) if cycles_of else set()
+    cycles = list(
+        PDSACycle.objects.filter(
+            Q(project_id__in=all_projects) | Q(pk__in=all_cycles), do_started_on__isnull=False
+        )
+        .select_related("change_idea", "project")
+        .order_by("do_started_on", "pk")
+    )
+    return [
+        (
+            m,
+            [
+                c
+                for c in cycles
+                if c.project_id in projects_of.get(m.pk, ()) or c.pk in cycles_of.get(m.pk, ())
+            ],
+        )
+        for m in measures
+    ]

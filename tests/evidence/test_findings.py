@@ -176,3 +176,31 @@ def test_an_adopted_change_is_named_before_nearer_ones_still_being_tested():
         "2 weeks after PDSA 2 “Safety huddle at every shift change” started (adopted on "
         "28 April 2026) and in the same week as PDSA 1 “Calm-down boxes” started."
     )
+
+
+def test_what_followed_each_change_idea_across_measures():
+    from metrics.evidence import followed_ideas
+
+    calm = Cycle(8, 1, 17, "Calm-down boxes", dt.date(2026, 2, 16))  # 1 week before
+    huddle_again = dataclasses_replace(HUDDLE, id=9, number=3, do_started_on=dt.date(2026, 2, 18))
+    shift = found(shift_below(), [HUDDLE, calm, huddle_again])
+    outside = found(
+        analyse(BASE + [20], chart="xmr", freeze=12, improvement="decrease").to_dict(), [calm]
+    )
+    ideas = followed_ideas({"violence": shift, "restraint": outside})
+    assert set(ideas) == {10, 17}  # the huddle's idea, the boxes' idea
+    # The huddle: one signal, with its nearest cycle (PDSA 3, one week before).
+    assert [(f.measure, f.finding.signal.rule, f.number, f.lag) for f in ideas[10]] == [
+        ("violence", "shift", 3, 1)
+    ]
+    assert sorted((f.measure, f.finding.signal.rule) for f in ideas[17]) == [
+        ("restraint", "outside_limits"),
+        ("violence", "shift"),
+    ]
+    assert followed_ideas({"steady": []}) == {}
+
+
+def dataclasses_replace(obj, **changes):
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)
