@@ -1,2 +1,3 @@
 """Trust, directorate and team dashboards: figures, recompute, cache, pages, views, coach visits.
-May import: spc and drawing (formats, icons), the foundation (models, background), cycles, teams."""
+May import: spc, drawing (formats, icons) and evidence, the foundation (models, background),
+cycles, teams."""

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from metrics.dashboards.activity import activity_figures
+from metrics.dashboards.evidence import latest_signal_lines
 from metrics.dashboards.progress import project_figures
 from metrics.dashboards.scope import Scope, ScopeInfo, scope_info
 from metrics.models import ChartSnapshot, Measure
@@ -36,6 +37,7 @@ MEASURE_FIELDS = (
     "target",
     "is_key",
     "kind",
+    "frequency",
     "team_id",
     "team__name",
     "snapshot__status",
@@ -59,7 +61,12 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def _measure_row(r: dict) -> dict:
+# The variations of a latest point that is a special cause: a key measure with a signal.
+SIGNALLING = ("improvement_high", "improvement_low", "concern_high", "concern_low")
+SIGNALLING += ("neither_high", "neither_low")
+
+
+def _measure_row(r: dict, evidence: str = "") -> dict:
     return {
         "id": r["pk"],
         "name": r["name"],
@@ -78,6 +85,8 @@ def _measure_row(r: dict) -> dict:
         "latest_value": r["snapshot__latest_value"],
         "sparkline": r["snapshot__sparkline"] or [],
         "special_cause_since": _iso(r["snapshot__special_cause_since"]),
+        # Its latest signal and the test of change before it, in one line (metrics.evidence).
+        "evidence": evidence,
     }
 
 
@@ -91,7 +100,8 @@ def _counts(pairs, keys) -> dict:
 def measure_figures(info: ScopeInfo) -> dict:
     """The listed measures (organisation: key measures; smaller scopes: all they own) with their
     counts by icon, and per child the same counts over all the child's measures: a child row
-    shows what the child's own dashboard shows. Two queries."""
+    shows what the child's own dashboard shows. Two queries, and five more for the evidence
+    lines of key measures with a signal."""
     measures = _measures(info)
     listed = measures.filter(is_key=True) if info.scope == Scope.ORGANISATION else measures
     rows = list(listed.order_by("-is_key", "name", "team__name", "pk").values(*MEASURE_FIELDS))
@@ -110,6 +120,10 @@ def measure_figures(info: ScopeInfo) -> dict:
             target["key_measure_count"] += n if group["is_key"] else 0
         child_variation[group_id][group["snapshot__variation"] or "none"] += n
         child_assurance[group_id][group["snapshot__assurance"] or "none"] += n
+    # Key measures whose latest point is a special cause: the line of their latest signal.
+    lines = latest_signal_lines(
+        [r for r in rows if r["is_key"] and r["snapshot__variation"] in SIGNALLING]
+    )
     for group_id, child in children.items():
         child["variation_counts"] = _counts(child_variation[group_id].items(), VARIATIONS)
         child["assurance_counts"] = _counts(child_assurance[group_id].items(), ASSURANCES)
@@ -119,7 +133,7 @@ def measure_figures(info: ScopeInfo) -> dict:
         "stale_count": sum(1 for r in rows if r["snapshot__status"] != ChartSnapshot.Status.FRESH),
         "variation_counts": _counts(((r["snapshot__variation"], 1) for r in rows), VARIATIONS),
         "assurance_counts": _counts(((r["snapshot__assurance"], 1) for r in rows), ASSURANCES),
-        "measures": [_measure_row(r) for r in rows],
+        "measures": [_measure_row(r, lines.get(r["pk"], "")) for r in rows],
         "_children": children,
     }
 

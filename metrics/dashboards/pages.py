@@ -155,6 +155,7 @@ def measure_row(measure: dict, *, icon_size=28) -> dict:
         "assurance_icon": _markup(assurance_icon_svg(assurance, size=icon_size)),
         "assurance_label": assurance_label(assurance),
         "special_cause_since": parse_when(measure.get("special_cause_since")),
+        "evidence": measure.get("evidence") or "",
     }
 
 

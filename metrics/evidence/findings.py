@@ -78,12 +78,16 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def when_text(period: dt.date, frequency: str) -> str:
+def period_text(period: dt.date, frequency: str) -> str:
     if frequency == P.WEEK:
-        return f"in the week commencing {_day(period)}"
+        return f"the week commencing {_day(period)}"
     if frequency == P.MONTH:
-        return f"in {period:%B %Y}"
-    return f"on {_day(period)}"
+        return f"{period:%B %Y}"
+    return _day(period)
+
+
+def when_text(period: dt.date, frequency: str) -> str:
+    return f"{'on' if frequency == P.DAY else 'in'} {period_text(period, frequency)}"
 
 
 def lag_text(lag: int, frequency: str) -> str:
@@ -115,12 +119,14 @@ def _begins(signal: Signal) -> str:
     return "came" if signal.rule == "outside_limits" and signal.size == 1 else "began"
 
 
+def adopted_text(cycle: Cycle) -> str:
+    return "" if cycle.adopted_on is None else f" (adopted on {_day(cycle.adopted_on)})"
+
+
 def cycle_text(link: Link, frequency: str) -> str:
     cycle = link.cycle
-    text = f"{lag_text(link.lag, frequency)} PDSA {cycle.number} “{cycle.change_idea}” started"
-    if cycle.adopted_on is not None:
-        text += f" (adopted on {_day(cycle.adopted_on)})"
-    return text
+    name = f"PDSA {cycle.number} “{cycle.change_idea}”"
+    return f"{lag_text(link.lag, frequency)} {name} started{adopted_text(cycle)}"
 
 
 def sentence(signal: Signal, first_period: dt.date, links, frequency: str) -> str:
@@ -159,3 +165,18 @@ def findings(
         links = linked_cycles(first, cycles, frequency, window)
         out.append(Finding(signal, first, links, sentence(signal, first, links, frequency)))
     return out
+
+
+# What a one-line summary names first: a sustained signal before a single point or a near one.
+HEADLINE_ORDER = ("shift", "trend", "outside_limits", "two_of_three")
+
+
+def headline(found: list[Finding]) -> Finding | None:
+    """The finding a one-line summary names: of the signals that reach furthest towards the
+    latest point, a shift before a trend before points outside the limits before two of three
+    (then the latest to start)."""
+    if not found:
+        return None
+    latest_end = max(f.signal.end for f in found)
+    current = [f for f in found if f.signal.end == latest_end]
+    return min(current, key=lambda f: (HEADLINE_ORDER.index(f.signal.rule), -f.signal.start))

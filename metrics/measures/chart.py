@@ -7,16 +7,15 @@ string in it was already escaped for Plotly by ``build_figure``. The escaped JSO
 the cache keeps, so a request neither re-serialises the figure nor unpickles it as objects.
 """
 
-import datetime as dt
 import hashlib
 import json
 import logging
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from metrics.dashboards.evidence import measure_findings
 from metrics.drawing.figure import build_figure
 from metrics.drawing.icons import (
     assurance_icon_svg,
@@ -25,7 +24,7 @@ from metrics.drawing.icons import (
     variation_label,
 )
 from metrics.drawing.text import text_alternative
-from metrics.evidence import Cycle, findings, rebaseline_suggestion
+from metrics.evidence import rebaseline_suggestion
 from metrics.models import ChartSnapshot
 from metrics.spc.explain import explain, format_value
 
@@ -66,8 +65,6 @@ def cycle_markers(cycles, periods) -> list[tuple]:
     ]
 
 
-# A change idea adopted, or adopted and spread to other teams since.
-ADOPTED = ("adopted", "spread")
 SIGNAL_LABELS = {
     "shift": "Shift",
     "trend": "Trend",
@@ -76,35 +73,14 @@ SIGNAL_LABELS = {
 }
 
 
-def evidence_cycles(cycles) -> list[Cycle]:
-    """The measure's started PDSA cycles (with change_idea and project) as evidence reads them."""
-    out = []
-    for c in cycles:
-        idea = c.change_idea
-        adopted = timezone.localdate(idea.status_changed_at) if idea.status in ADOPTED else None
-        out.append(
-            Cycle(
-                id=c.pk,
-                number=c.number,
-                change_idea_id=idea.pk,
-                change_idea=idea.title,
-                do_started_on=c.do_started_on,
-                adopted_on=adopted,
-                window=c.project.evidence_window,
-            )
-        )
-    return out
-
-
 def evidence_of(measure, result: dict, periods, cycles) -> list:
     """The chart's signals, each with the tests of change before it (metrics.evidence)."""
-    days = [dt.date.fromisoformat(p) if isinstance(p, str) else p for p in periods]
-    return findings(
-        result,
-        days,
-        evidence_cycles(cycles),
+    return measure_findings(
         frequency=measure.frequency,
         improvement=measure.improvement,
+        result=result,
+        periods=periods,
+        cycles=cycles,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from cycles.models import ChangeIdea, PDSACycle, Project
+from metrics.dashboards.evidence import cycles_of_measures
 from metrics.models import BaselineChange, DataPoint, DataPointRevision, Measure, Phase
 
 # The correction history can grow without bound; the page shows the latest, the CSV has the data.
@@ -127,32 +128,5 @@ def project_measures_with_cycles(project) -> list[tuple]:
         Measure.objects.filter(projects=project).select_related("team", "snapshot"),
         key=lambda m: (kinds.get(m.kind, 3), m.name, m.pk),
     )
-    ids = [m.pk for m in measures]
-    served = Measure.projects.through.objects.filter(measure_id__in=ids)
-    projects_of: dict[int, set[int]] = {}
-    for measure_id, project_id in served.values_list("measure_id", "project_id"):
-        projects_of.setdefault(measure_id, set()).add(project_id)
-    linked = Measure.cycles.through.objects.filter(measure_id__in=ids)
-    cycles_of: dict[int, set[int]] = {}
-    for measure_id, cycle_id in linked.values_list("measure_id", "pdsacycle_id"):
-        cycles_of.setdefault(measure_id, set()).add(cycle_id)
-    all_projects = set().union(*projects_of.values()) if projects_of else set()
-    all_cycles = set().union(*cycles_of.values()) if cycles_of else set()
-    cycles = list(
-        PDSACycle.objects.filter(
-            Q(project_id__in=all_projects) | Q(pk__in=all_cycles), do_started_on__isnull=False
-        )
-        .select_related("change_idea", "project")
-        .order_by("do_started_on", "pk")
-    )
-    return [
-        (
-            m,
-            [
-                c
-                for c in cycles
-                if c.project_id in projects_of.get(m.pk, ()) or c.pk in cycles_of.get(m.pk, ())
-            ],
-        )
-        for m in measures
-    ]
+    cycles = cycles_of_measures(m.pk for m in measures)
+    return [(m, cycles[m.pk]) for m in measures]

@@ -32,7 +32,7 @@ LAYERS = {
     "metrics.background": set(),
     "metrics.drawing": {"metrics.spc"},
     "metrics.evidence": {"metrics.spc", "metrics.periods"},
-    "metrics.dashboards": {"metrics.spc", "metrics.drawing", *FOUNDATION},
+    "metrics.dashboards": {"metrics.spc", "metrics.drawing", "metrics.evidence", *FOUNDATION},
     "metrics.charts": {"metrics.spc", "metrics.dashboards", *FOUNDATION},
     "metrics.entry": {"metrics.charts", *FOUNDATION},
     "metrics.imports": {"metrics.entry", *FOUNDATION},

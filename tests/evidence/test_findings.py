@@ -204,3 +204,17 @@ def dataclasses_replace(obj, **changes):
     import dataclasses
 
     return dataclasses.replace(obj, **changes)
+
+
+def test_the_headline_is_the_sustained_signal_reaching_the_latest_point():
+    from metrics.evidence.findings import headline
+
+    # Nine points far below the baseline (2 < 5.68): outside the limits and a shift at once.
+    both = found(analyse(BASE + [2] * 9, chart="xmr", freeze=12, improvement="decrease")
+                 .to_dict(), [])  # fmt: skip
+    assert [f.signal.rule for f in both] == ["outside_limits", "shift"]
+    assert headline(both).signal.rule == "shift"
+    # A point above the limit, then a shift that runs to the end: the shift reaches further.
+    later = found(analyse(BASE + [20] + [8] * 8, chart="xmr", freeze=12).to_dict(), [])
+    assert headline(later).signal.rule == "shift"
+    assert headline([]) is None
