@@ -138,12 +138,21 @@ class DriverDiagram:
 
 
 def driver_diagram(project) -> DriverDiagram:
-    """Aim -> primary drivers -> secondary drivers -> change ideas, from two queries."""
+    """Aim -> primary drivers -> secondary drivers -> change ideas (each with its cycles), from
+    three queries."""
     drivers = list(Driver.objects.filter(project=project).order_by("position", "pk"))
     ideas = list(
         ChangeIdea.objects.filter(project=project)
         .select_related("spread_from", "spread_from__project", "spread_from__project__team")
         .annotate(cycle_count=Count("cycles"))
+        .prefetch_related(
+            Prefetch(
+                "cycles",
+                queryset=PDSACycle.objects.only("pk", "number", "stage", "change_idea_id")
+                .order_by("number", "pk"),
+                to_attr="cycles_in_order",
+            )
+        )
         .order_by("created_at", "pk")
     )
     nodes = {d.pk: DriverNode(d) for d in drivers}

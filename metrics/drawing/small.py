@@ -99,7 +99,8 @@ def small_chart_svg(
                 )
             else:
                 parts.append(f'<circle cx="{x(i)}" cy="{y(v)}" r="2.8" fill="{POINT[kind]}"/>')
-    for when, number, title in cycles:
+    labelled_at = None  # cycles close together: a number only where it does not overlap
+    for when, number, title in sorted(cycles, key=lambda c: _day(c[0])):
         day = _day(when)
         if not first <= day <= last:
             continue
@@ -108,9 +109,13 @@ def small_chart_svg(
             f'<line x1="{cx}" y1="{pad_top - 2}" x2="{cx}" y2="{height - pad_foot}" '
             f'stroke="{MARK}" stroke-width="1" stroke-dasharray="2 2">'
             f"<title>{escape(f'PDSA {number}: {title}')}</title></line>"
-            f'<text x="{cx}" y="{pad_top - 4}" font-size="9" text-anchor="middle" '
-            f'fill="{MARK}">{escape(str(number))}</text>'
         )
+        if labelled_at is None or cx - labelled_at >= 10:
+            labelled_at = cx
+            parts.append(
+                f'<text x="{cx}" y="{pad_top - 4}" font-size="9" text-anchor="middle" '
+                f'fill="{MARK}">{escape(str(number))}</text>'
+            )
     for i in signal_starts:
         if 0 <= i < len(points):
             sx, base = x(i), height - 1

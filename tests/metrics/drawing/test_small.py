@@ -52,3 +52,9 @@ def test_a_missing_point_leaves_a_gap_in_the_line():
     result = analyse(values, chart="xmr").to_dict()
     svg = small_chart_svg(result, MONDAYS[:8], label="x")
     assert len(re.findall(r'<polyline fill="none" stroke="#7f7f7f"', svg)) == 2
+
+
+def test_cycles_close_together_keep_their_lines_but_not_overlapping_numbers():
+    svg = chart(cycles=[(MONDAYS[10], 1, "A"), (MONDAYS[10] + dt.timedelta(days=2), 2, "B")])
+    assert svg.count('stroke-dasharray="2 2"') == 2
+    assert svg.count("<text ") == 1
