@@ -40,14 +40,16 @@ def cycles_of_measures(ids) -> dict[int, list]:
             .select_related("change_idea", "project")
             .order_by("do_started_on", "pk")
         )
-    return {
-        i: [
-            c
-            for c in cycles
-            if c.project_id in projects_of.get(i, ()) or c.pk in cycles_of.get(i, ())
-        ]
-        for i in ids
-    }
+    by_project: dict[int, list] = {}
+    for c in cycles:
+        by_project.setdefault(c.project_id, []).append(c)
+    by_pk = {c.pk: c for c in cycles}
+    out = {}
+    for i in ids:  # each measure's cycles in the query's order, without looking at the rest
+        mine = {c.pk: c for p in projects_of.get(i, ()) for c in by_project.get(p, ())}
+        mine.update((pk, by_pk[pk]) for pk in cycles_of.get(i, ()) if pk in by_pk)
+        out[i] = sorted(mine.values(), key=lambda c: (c.do_started_on, c.pk))
+    return out
 
 
 def evidence_cycles(cycles) -> list[Cycle]:
