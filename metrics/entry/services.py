@@ -34,6 +34,15 @@ def _finite(x) -> bool:
     return x is not None and math.isfinite(x)
 
 
+# A measure whose definition says its values are percentages (a value, not a P chart's counts).
+PERCENT_UNITS = ("percent", "per cent", "percentage", "percentages")
+
+
+def percent_unit(unit: str) -> bool:
+    words = (unit or "").strip().lower()
+    return words.startswith("%") or words in PERCENT_UNITS
+
+
 def row_problems(measure: Measure, row: Row, *, today: dt.date) -> list[str]:
     """What is wrong with one row, in words the person who typed it can act on."""
     problems = list(row.problems)  # parsing problems (not a date, not a number) come first
@@ -66,6 +75,11 @@ def row_problems(measure: Measure, row: Row, *, today: dt.date) -> list[str]:
             problems.append("The value is missing.")
         if _finite(row.value) and measure.chart_type == "c" and row.value < 0:
             problems.append("A count cannot be negative.")
+        if _finite(row.value) and percent_unit(measure.unit) and not 0 <= row.value <= 100:
+            problems.append(
+                f"The value {row.value:g} is not a percentage between 0 and 100: this measure "
+                f"is in “{measure.unit.strip()}”."
+            )
     for name in ("value", "numerator", "denominator"):
         x = getattr(row, name)
         if x is not None and not math.isfinite(x):
