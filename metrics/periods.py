@@ -61,3 +61,32 @@ def format_period(day: dt.date, frequency: str) -> str:
     if frequency == MONTH:
         return f"{day:%B %Y}"
     return f"{day.day} {day:%B %Y}"
+
+
+UNIT_WORDS = {DAY: "day", WEEK: "week", MONTH: "month"}
+
+
+def missing_count(last: dt.date | None, frequency: str, today: dt.date) -> int:
+    """How many complete periods have passed since the last one entered (the current period,
+    still running, is not missing yet). 0 with nothing entered: there is no gap to speak of."""
+    if last is None:
+        return 0
+    latest_complete = step_back(period_start(today, frequency), frequency)
+    last = period_start(last, frequency)
+    if frequency == MONTH:
+        gap = (latest_complete.year - last.year) * 12 + latest_complete.month - last.month
+    elif frequency == WEEK:
+        gap = (latest_complete - last).days // 7
+    else:
+        gap = (latest_complete - last).days
+    return max(gap, 0)
+
+
+def missing_text(last: dt.date | None, frequency: str, today: dt.date) -> str:
+    """E.g. "3 weeks missing: nothing entered after week commencing 10 November 2026";
+    "" when nothing is missing."""
+    n = missing_count(last, frequency, today)
+    if not n:
+        return ""
+    unit = UNIT_WORDS[frequency] + ("s" if n != 1 else "")
+    return f"{n} {unit} missing: nothing entered after {format_period(last, frequency)}"

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,7 +50,10 @@ def posted(request):
 
 
 def entry_context(measure, **extra):
-    return {"measure": measure, "measure_url": measure_url(measure), **extra}
+    # Periods gone by since the last one entered: said on every entry page (issue 15).
+    last = DataPoint.objects.filter(measure=measure).aggregate(last=Max("period"))["last"]
+    missing = P.missing_text(last, measure.frequency, timezone.localdate())
+    return {"measure": measure, "measure_url": measure_url(measure), "missing": missing, **extra}
 
 
 @login_required
