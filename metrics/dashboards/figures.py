@@ -78,6 +78,7 @@ def _measure_row(r: dict, evidence: str = "") -> dict:
         "improvement": r["improvement"],
         "target": r["target"],
         "is_key": r["is_key"],
+        "frequency": r["frequency"],
         "status": r["snapshot__status"] or ChartSnapshot.Status.STALE,
         "variation": r["snapshot__variation"] or None,
         "assurance": r["snapshot__assurance"] or None,

@@ -13,6 +13,7 @@ from html import escape as html_escape
 
 from django.utils.safestring import mark_safe
 
+from metrics import periods as P
 from metrics.drawing.figure import escape
 from metrics.drawing.icons import (
     ASSURANCE_LABELS,
@@ -412,6 +413,7 @@ COACH_SORTS = {
     "stalled": ("Stalled projects", "desc"),
     "reviews": ("Open reviews", "desc"),
     "signals": ("New signals", "desc"),
+    "missing": ("Missing data", "desc"),
     "last_cycle": ("Last cycle", "asc"),
 }
 DEFAULT_COACH_SORT = "need"
@@ -436,8 +438,35 @@ def new_signals(data: dict, since) -> list[dict]:
     return found
 
 
-def coach_team_row(team, snapshot, since) -> dict:
+def missing_data(data: dict, today: dt.date) -> list[dict]:
+    """The team's measures with complete periods gone by since their latest point, most
+    periods missing first: {"id", "name", "count", "text"} ("3 weeks missing: nothing entered
+    after …"). Counted on the day the page is read, from the snapshot's latest periods."""
+    found = []
+    for measure in data.get("measures") or []:
+        frequency = measure.get("frequency")
+        latest = parse_when(measure.get("latest_period"))
+        if frequency not in P.FREQUENCIES or not isinstance(latest, dt.date):
+            continue
+        if isinstance(latest, dt.datetime):
+            latest = latest.date()
+        count = P.missing_count(latest, frequency, today)
+        if count:
+            text = P.missing_text(latest, frequency, today)
+            found.append(
+                {
+                    "id": measure.get("id"),
+                    "name": measure.get("name") or "",
+                    "count": count,
+                    "text": text,
+                }
+            )
+    return sorted(found, key=lambda m: (-m["count"], m["name"].casefold()))
+
+
+def coach_team_row(team, snapshot, since, today: dt.date | None = None) -> dict:
     data = snapshot.data if snapshot is not None else {}
+    missing = missing_data(data, today or dt.date.today())
     projects = [project_row(p) for p in data.get("projects") or []]
     signals = new_signals(data, since)
     last_cycles = [p["last_cycle_date"] for p in projects if p["last_cycle_date"]]
@@ -453,6 +482,8 @@ def coach_team_row(team, snapshot, since) -> dict:
         "reviews": reviews,
         "signals": signals,
         "signal_count": len(signals),
+        "missing": missing,
+        "missing_count": len(missing),
         "need": stalled + reviews + len(signals),
         "last_cycle": max(last_cycles) if last_cycles else None,
         "since": since,
@@ -470,7 +501,12 @@ def sort_coach_rows(rows: list[dict], key: str, direction: str) -> list[dict]:
         def value(r):
             return r["last_cycle"] or dt.date.min
     else:
-        field = {"need": "need", "stalled": "stalled", "reviews": "reviews"}.get(key)
+        field = {
+            "need": "need",
+            "stalled": "stalled",
+            "reviews": "reviews",
+            "missing": "missing_count",
+        }.get(key)
 
         def value(r):
             return r[field] if field else r["signal_count"]

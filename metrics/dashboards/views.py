@@ -284,7 +284,10 @@ def coach_dashboard(request):
             )
         }
     seen = _seen_before(request, user, team_ids)
-    rows = [pages.coach_team_row(t, snapshots.get(t.pk), seen.get(t.pk)) for t in teams]
+    today = timezone.localdate()
+    rows = [
+        pages.coach_team_row(t, snapshots.get(t.pk), seen.get(t.pk), today=today) for t in teams
+    ]
     if request.headers.get("HX-Request") is None:
         _add_projects_html(rows)
     updating = any(r["updating"] for r in rows)

@@ -104,6 +104,7 @@ def test_a_coach_sees_only_their_assigned_teams_neediest_first(client, coaching)
         "2",
         "3",
         "0",
+        "0",  # missing data: none
         "1 Aug 2026",
     ]
     assert _cells(_row(html, f'data-team-id="{own.pk}"')) == [
@@ -112,6 +113,7 @@ def test_a_coach_sees_only_their_assigned_teams_neediest_first(client, coaching)
         "1",
         "1",
         "1",
+        "0",  # its measures' snapshot rows predate frequencies: nothing counted
         "18 Nov 2026",
     ]
 
@@ -228,9 +230,7 @@ def test_hostile_team_and_project_names_are_escaped(client, coaching):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_each_teams_projects_come_from_the_cache_until_its_snapshot_is_recomputed(
-    client, coaching
-):
+def test_each_teams_projects_come_from_the_cache_until_its_snapshot_is_recomputed(client, coaching):
     coach = coaching["coach"]
     first = _get(client, coach, URL)
     assert "Calmer evenings" in first
@@ -247,3 +247,44 @@ def test_each_teams_projects_come_from_the_cache_until_its_snapshot_is_recompute
     assert "Renamed" in html and "Calmer evenings" not in html
     # The other teams' tables were untouched.
     assert "Discharge planning" in html and "Welcome packs" in html
+
+
+def test_missing_data_periods_are_counted_per_team_and_listed(client, coaching):
+    """Issue 15: missing periods on the coach dashboard, counted on the day the page is read
+    from each measure's latest period in the team's snapshot (the dd.measure rows carry
+    frequency and latest_period as the worker writes them)."""
+    from django.utils import timezone
+
+    from metrics import periods as P
+
+    today = timezone.localdate()
+    this_week = P.period_start(today, "week")
+    four_weeks_back = this_week - dt.timedelta(weeks=4)
+    up_to_date = this_week - dt.timedelta(weeks=1)
+    months_back = P.previous_periods("month", today, 4)[-1]  # two complete months missing
+    dd.team_snapshot(
+        coaching["quiet"],
+        projects=[dd.project(5, "Welcome packs")],
+        measures=[
+            dd.measure(21, "Falls", frequency="week", latest_period=four_weeks_back.isoformat()),
+            dd.measure(22, "Bed days", frequency="week", latest_period=up_to_date.isoformat()),
+            dd.measure(23, "Complaints", frequency="month", latest_period=months_back.isoformat()),
+            dd.measure(24, "Never entered", frequency="week", latest_period=None),
+        ],
+    )
+    html = _get(client, coaching["coach"], URL)
+    quiet = coaching["quiet"]
+    cells = _cells(_row(html, f'data-team-id="{quiet.pk}"'))
+    assert "2 measures missing data" in cells[5]  # after the new signals' column
+    section = html.split(f'id="coach-missing-{quiet.pk}"')[1].split("</ul>")[0]
+    falls_after = P.format_period(four_weeks_back, "week")
+    complaints_after = P.format_period(months_back, "month")
+    assert f"Falls</a>: 3 weeks missing: nothing entered after {falls_after}" in section
+    assert f"Complaints</a>: 2 months missing: nothing entered after {complaints_after}" in section
+    assert section.index("Falls") < section.index("Complaints")  # most missing first
+    assert "Bed days" not in section and "Never entered" not in section
+    assert 'href="/measures/21/enter/">enter data' in section
+    # Teams whose measures are all up to date say so; the column sorts.
+    own_section = html.split(f'id="coach-missing-{coaching["own"].pk}"')[1].split("</ul>")[0]
+    assert "None: every measure is up to date." in own_section
+    assert _team_order(_get(client, coaching["coach"], URL + "?sort=missing"))[0] == quiet.pk
