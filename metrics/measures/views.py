@@ -19,6 +19,7 @@ from metrics.measures import chart as measure_chart
 from metrics.measures import selectors
 from metrics.measures import services as measures
 from metrics.measures import table as measure_table
+from metrics.measures.chart_advice import measure_advice
 from metrics.measures.forms import FreezeForm, MeasureForm, PhaseRemoveForm, PhaseStartForm
 from metrics.models import Phase
 from teams import permissions
@@ -147,7 +148,13 @@ def measure_edit(request, measure_id):
             messages.success(request, "Measure saved.")
             return redirect("metrics:measure", measure.pk)
     status = 400 if form.errors else 200
-    context = {"form": form, "team": measure.team, "measure": measure}
+    context = {
+        "form": form,
+        "team": measure.team,
+        "measure": measure,
+        # From the data as stored and the definition as saved, so it matches the page.
+        "advice": measure_advice(measure),
+    }
     return render(request, "metrics/measure_form.html", context, status=status)
 
 
@@ -202,6 +209,7 @@ def _render_page(request, measure, *, status=200, **forms):
         "page": page,
         "table": table,
         "chart": chart,
+        "advice": measure_advice(measure),
         "can_manage": permissions.can_manage_measure(user, measure),
         "can_enter": permissions.can_enter_data(user, measure),
         "can_change_phase": can_change_phase,
