@@ -365,6 +365,9 @@ class ImportJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=100, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text="created/corrected/unchanged")
+    # The unusual figures its author confirmed at the preview ("is this right?": yes), as
+    # metrics.entry.services.confirmation_key: only these very figures are saved unasked.
+    confirmed = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when confirmed: the sweep re-sends a job left waiting for a worker beyond its grace.

@@ -15,8 +15,11 @@ The CSV has a header line, then a row per period of a measure:
 
 `external_id` (the warehouse's key of the measure) or `measure` (its id in the portal);
 `period`, a day of the period written YYYY-MM-DD; `value`, or `numerator` and `denominator`;
-`note`, optional. An empty cell is null. Every cell is checked before anything is sent: each
-bad one is reported with its line number, and then nothing is sent (exit 2).
+`note`, optional; `confirmed`, optional: yes on a row whose figures you have checked although
+the portal said they are far outside the measure's history ("is this right?": a batch holding
+such a row unconfirmed is refused, 409, naming its line). An empty cell is null. Every cell
+is checked before anything is sent: each bad one is reported with its line number, and then
+nothing is sent (exit 2).
 
 Rows go to POST /api/data-points/ in batches (--batch-size, at most 10,000), one measure's rows
 kept in one batch where they fit, so that each measure is saved whole or not at all. A batch
@@ -63,7 +66,8 @@ ENDPOINT = "/api/data-points/"
 MAX_BATCH = 10_000  # the API's API_MAX_BATCH_ROWS (its default)
 DEFAULT_BATCH = 5_000
 FIGURES = ("value", "numerator", "denominator")
-COLUMNS = ("external_id", "measure", "period", *FIGURES, "note")
+COLUMNS = ("external_id", "measure", "period", *FIGURES, "note", "confirmed")
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")  # not "1,5", "5%", "nan", "1_0"
 WHOLE = re.compile(r"[+-]?\d+")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -74,7 +78,8 @@ the CSV: a header line, then a row per period of a measure
   LOS-WILLOW,2025-01-06,31.5,,,
   DNA-WILLOW,2025-01-01,,12,80,New reminder texts
   (`measure`, the portal's id, may name the measure instead of `external_id`; an
-  empty cell is null; `note` is optional)
+  empty cell is null; `note` is optional; `confirmed`, optional, is yes on a row
+  checked after the portal asked "is this right?" of figures far outside its history)
 
 Re-running after a failure is safe: the API is idempotent, so rows already saved
 come back "unchanged". Exit codes: 0 every row saved; 1 some rows refused or not
@@ -157,6 +162,12 @@ def _row(cells: dict[str, str | None], where: str, problems: list[str]) -> dict 
         problems.append(f"{where}: give a value, or a numerator and denominator, not both.")
     if cells.get("note") is not None:
         row["note"] = cells["note"]
+    confirmed = cells.get("confirmed")
+    if confirmed is not None:
+        if confirmed.lower() in YES:
+            row["confirmed"] = True
+        elif confirmed.lower() not in NO:
+            problems.append(f"{where}: confirmed {_shown(confirmed)} is not yes or no.")
     return row if len(problems) == before else None
 
 
@@ -294,7 +305,15 @@ def _refusal(response: requests.Response, batch: list[Line], retries: int) -> Ou
     problems = [_problem(p, batch) for p in error.get("problems") or [] if isinstance(p, dict)]
     status = response.status_code
     message = f"{status} {error.get('message') or response.reason}"
-    about_rows = status in (400, 403) and any(p.startswith("line ") for p in problems)
+    unconfirmed = status == 409 and error.get("code") == "unconfirmed"
+    if unconfirmed:
+        message += (
+            " Check those lines at the source; if they are right, put yes in a `confirmed` "
+            "column on them and send the extract again."
+        )
+    about_rows = (status in (400, 403) or unconfirmed) and any(
+        p.startswith("line ") for p in problems
+    )
     return Outcome(
         saved=False,
         message=message,

@@ -20,7 +20,7 @@ from metrics.models import DataPoint, Measure
 FIGURES = ("value", "numerator", "denominator")
 NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
 KEY_LENGTH = Measure._meta.get_field("external_id").max_length
-KNOWN = {"measure", "external_id", "period", "note", *FIGURES}
+KNOWN = {"measure", "external_id", "period", "note", "confirmed", *FIGURES}
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Batch:
     problems: list[dict] = field(default_factory=list)
     # The index in the batch of each row, by (measure, position among its measure's rows).
     index_of: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (measure, position) of the rows sent with "confirmed": true ("is this right?": yes).
+    confirmed: set[tuple[int, int]] = field(default_factory=set)
 
     def problem(self, row: int, name: str, message: str) -> None:
         self.problems.append({"row": row, "field": name, "message": message})
@@ -161,10 +163,15 @@ def batch_read(organisation_id: int, items) -> Batch:
             figures["numerator"] is not None or figures["denominator"] is not None
         ):
             batch.problem(i, "numerator", "This measure takes a value, not a numerator.")
+        confirmed = item.get("confirmed", False)
+        if not isinstance(confirmed, bool):
+            batch.problem(i, "confirmed", "“confirmed” must be true or false.")
         if period is None:
             continue
         rows = batch.groups.setdefault(measure, [])
         batch.index_of[(measure.pk, len(rows))] = i
+        if confirmed is True:
+            batch.confirmed.add((measure.pk, len(rows)))
         # line: the entry service names rows by line numbers from 1 (as in a pasted file).
         rows.append(Row(period=period, note=note, line=i + 1, **figures))
     return batch
@@ -178,3 +185,21 @@ def domain_problems(batch: Batch, problems: dict[Measure, list[list[str]]]) -> N
             for message in messages:
                 batch.problem(i, _field_of(message), _rows_by_index(message))
     batch.problems.sort(key=lambda p: p["row"])
+
+
+def unusual_problems(batch: Batch, questions: dict[Measure, list[str | None]]) -> list[dict]:
+    """The batch's unconfirmed unusual figures as problems at their rows' indexes."""
+    out = []
+    for measure, per_row in questions.items():
+        field_name = "numerator" if measure.uses_denominator else "value"
+        for position, question in enumerate(per_row):
+            if question:
+                message = f'{question} If it is right, send the row again with "confirmed": true.'
+                out.append(
+                    {
+                        "row": batch.index_of[(measure.pk, position)],
+                        "field": field_name,
+                        "message": message,
+                    }
+                )
+    return sorted(out, key=lambda p: p["row"])

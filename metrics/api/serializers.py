@@ -97,6 +97,13 @@ class DataPointRowSerializer(serializers.Serializer):
     numerator = serializers.FloatField(required=False, allow_null=True)
     denominator = serializers.FloatField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="True: the figures are right even though they are far outside the measure's "
+        "history (a batch holding such figures unconfirmed is answered 409 `unconfirmed`, "
+        "naming the rows, and nothing is saved).",
+    )
 
 
 class DataPointBatchSerializer(serializers.Serializer):

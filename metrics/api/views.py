@@ -26,11 +26,11 @@ from metrics.api.serializers import (
     MeasureSerializer,
     MeasureWriteSerializer,
 )
-from metrics.entry.batch import batch_problems, data_points_save_batch
+from metrics.entry.batch import BatchUnusual, batch_problems, data_points_save_batch
 from metrics.measures.services import measure_create, measure_update
 from metrics.models import ChartSnapshot, Measure
 from teams.api.conditional import conditional
-from teams.api.errors import BatchRefused, Conflict, TooLarge
+from teams.api.errors import BatchRefused, Conflict, TooLarge, Unconfirmed
 from teams.api.permissions import TokenMayWrite
 from teams.tokens import api_token_can_define, api_token_can_write
 
@@ -210,6 +210,11 @@ class MeasureChart(APIView):
     responses={
         200: BatchResultSerializer,
         400: OpenApiResponse(ErrorSerializer, description="Rows with problems: nothing saved."),
+        409: OpenApiResponse(
+            ErrorSerializer,
+            description="Figures far outside their measure's history, not marked confirmed: "
+            "nothing saved (code `unconfirmed`, the rows named).",
+        ),
         413: OpenApiResponse(ErrorSerializer, description="More rows than a batch may hold."),
         **ERRORS,
     },
@@ -263,7 +268,17 @@ class DataPointBatch(APIView):
                 f"{bad:,} of {len(rows):,} rows have problems: nothing was saved.",
                 batch.problems,
             )
-        counts = data_points_save_batch(
-            groups=batch.groups, user=request.user, via=_via(token), checked=True
-        )
+        try:
+            counts = data_points_save_batch(
+                groups=batch.groups,
+                user=request.user,
+                via=_via(token),
+                checked=True,
+                confirmed=batch.confirmed,
+            )
+        except BatchUnusual as unusual:
+            raise Unconfirmed(
+                str(unusual) + ' Check them; send those that are right with "confirmed": true.',
+                reading.unusual_problems(batch, unusual.questions),
+            ) from None
         return Response({"rows": len(rows), "measures": len(batch.groups), "counts": counts})

@@ -9,15 +9,19 @@ import io
 from collections import Counter
 
 from django.db import connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from metrics.charts.recompute import measures_changed
+from metrics.entry import unusual
 from metrics.entry.services import (
     AUDIT_IMPORT_CORRECTIONS,
     Row,
     RowsInvalid,
     figure_text,
     rows_problems,
+    rows_questions,
     stored_fields,
 )
 from metrics.models import DataPoint, DataPointRevision, Measure
@@ -30,8 +34,75 @@ def batch_problems(groups: dict[Measure, list[Row]]) -> dict[Measure, list[list[
     return {measure: rows_problems(measure, rows, today=today) for measure, rows in groups.items()}
 
 
+class BatchUnusual(ValueError):
+    """Figures far outside their measures' histories, not confirmed: nothing was saved.
+    `questions`: per measure, per row, "is this right?" or None."""
+
+    def __init__(self, questions: dict[Measure, list[str | None]]):
+        self.questions = questions
+        asked = sum(1 for qs in questions.values() for q in qs if q)
+        super().__init__(
+            f"{asked:,} figure{'s are' if asked != 1 else ' is'} far outside "
+            "the measure's history and not confirmed: nothing was saved."
+        )
+
+
+def _histories(groups: dict[Measure, list[Row]]) -> dict[int, list[tuple]]:
+    """Each measure's recent stored (value, numerator, denominator), the batch's periods left
+    out, in one query: the latest HISTORY_PERIODS + (its batch's size) periods of each."""
+    ids = [m.pk for m in groups]
+    depth = unusual.HISTORY_PERIODS + max(len(rows) for rows in groups.values())
+    sent = {(m.pk, row.period) for m, rows in groups.items() for row in rows}
+    latest = (
+        DataPoint.objects.filter(measure_id__in=ids)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=F("period").desc())
+        )
+        .filter(rank__lte=depth)
+        .order_by("measure_id", "-period")
+        .values_list("measure_id", "period", "value", "numerator", "denominator")
+    )
+    out: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for measure_id, period, *figures in latest:
+        history = out[measure_id]
+        if (measure_id, period) not in sent and len(history) < unusual.HISTORY_PERIODS:
+            history.append(tuple(figures))
+    return out
+
+
+def _batch_questions(groups, existing, confirmed) -> dict[Measure, list[str | None]]:
+    """The unanswered questions of the batch: figures far outside their measure's history,
+    neither confirmed (`confirmed`: (measure id, position) pairs) nor already stored."""
+    histories = _histories(groups)
+    asked = {}
+    for measure, rows in groups.items():
+        questions = rows_questions(measure, rows, histories[measure.pk])
+        for i, row in enumerate(rows):
+            point = existing.get((measure.pk, row.period))
+            stored = point is not None and _figures_of(point) == _figures(measure, row)
+            if stored or (measure.pk, i) in confirmed:
+                questions[i] = None
+        if any(questions):
+            asked[measure] = questions
+    return asked
+
+
+def _figures(measure: Measure, row: Row) -> tuple:
+    fields = stored_fields(measure, row)
+    return fields["value"], fields["numerator"], fields["denominator"]
+
+
+def _figures_of(point: DataPoint) -> tuple:
+    return point.value, point.numerator, point.denominator
+
+
 def data_points_save_batch(
-    *, groups: dict[Measure, list[Row]], user, via: str = "", checked: bool = False
+    *,
+    groups: dict[Measure, list[Row]],
+    user,
+    via: str = "",
+    checked: bool = False,
+    confirmed=frozenset(),
 ) -> dict:
     """Save every measure's rows, or nothing (RowsInvalid names the first measure's problems;
     `checked`: the caller has just asked batch_problems and found none). New periods are
@@ -41,7 +112,11 @@ def data_points_save_batch(
 
     Written in a handful of queries however large the batch: the measures locked in id order,
     their stored periods read at once, the new points, revisions and corrections written in
-    bulk, and one audit event per measure changed (with `via`: the token's name)."""
+    bulk, and one audit event per measure changed (with `via`: the token's name).
+
+    Figures far outside their measure's history (metrics.entry.unusual) are saved only when
+    confirmed: `confirmed` holds (measure id, position in its rows) pairs; otherwise
+    BatchUnusual asks about them and nothing is saved."""
     if not checked:
         for problems in batch_problems(groups).values():
             if any(problems):
@@ -58,6 +133,9 @@ def data_points_save_batch(
             (p.measure_id, p.period): p
             for p in DataPoint.objects.filter(measure_id__in=ids, period__in=periods)
         }
+        asked = _batch_questions(groups, existing, confirmed)
+        if asked:
+            raise BatchUnusual(asked)
         new_points, revisions, corrected, events, changed = [], [], [], [], []
         for measure in sorted(groups, key=lambda m: m.pk):
             counts = Counter({"created": 0, "corrected": 0, "unchanged": 0})

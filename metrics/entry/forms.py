@@ -123,6 +123,7 @@ class GridForm(forms.Form):
         self.periods = periods
         self.held = held
         self.row_problems: dict[dt.date, list[str]] = {}
+        self.row_questions: dict[dt.date, str] = {}
         names = list(value_labels(measure))
         for period in periods:
             point = held.get(period)
@@ -155,6 +156,7 @@ class GridForm(forms.Form):
                 "held": self.held.get(period),
                 "remove": self[f"remove_{iso}"] if f"remove_{iso}" in self.fields else None,
                 "problems": self.row_problems.get(period, []),
+                "question": self.row_questions.get(period),
             }
 
     def removals(self) -> list[dt.date]:
@@ -179,3 +181,8 @@ class GridForm(forms.Form):
         for row, row_problems in zip(rows, problems, strict=True):
             if row_problems:
                 self.row_problems[row.period] = row_problems
+
+    def add_row_questions(self, rows: list[Row], questions: list[str | None]) -> None:
+        for row, question in zip(rows, questions, strict=True):
+            if question:
+                self.row_questions[row.period] = question

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from metrics import periods as P
 from metrics.charts.recompute import measure_changed
+from metrics.entry import unusual
 from metrics.models import DataPoint, DataPointRevision, Measure
 from teams import audit
 
@@ -111,6 +112,136 @@ class RowsInvalid(ValueError):
         super().__init__(f"{bad} row{'s' if bad != 1 else ''} cannot be saved; nothing was saved.")
 
 
+class RowsUnusual(ValueError):
+    """Figures far outside the measure's history, not yet confirmed: nothing was saved.
+    `questions`: per row, "is this right?" in words, or None; `keys`: what confirming them
+    means (pass them back as `confirmed` to save these very figures)."""
+
+    def __init__(self, questions: list[str | None], keys: list[str]):
+        self.questions = questions
+        self.keys = keys
+        asked = sum(1 for q in questions if q)
+        super().__init__(
+            ("A value is" if asked == 1 else f"{asked} values are")
+            + " far outside this measure's history: check "
+            + ("it" if asked == 1 else "them")
+            + " before saving. Nothing was saved yet."
+        )
+
+
+def confirmation_key(measure: Measure, row: Row) -> str:
+    """What confirming this row means: this period with exactly these figures (a changed
+    figure is a new question)."""
+    if measure.uses_denominator:
+        return f"{row.period.isoformat()}={row.numerator:.10g}/{row.denominator:.10g}"
+    return f"{row.period.isoformat()}={row.value:.10g}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.4g}" if abs(x) < 1e15 else f"{x:.4g}"
+
+
+def _rate_text(measure: Measure, rate: float) -> str:
+    if measure.is_proportion:
+        return f"{_number(100 * rate)}%"
+    return _number(rate)
+
+
+def _ask(what: str, side: str, usual_range: unusual.Usual, shown) -> str:
+    return (
+        f"Is this right? {what} is far {side} what this measure usually holds: half of its "
+        f"recent periods lie between {shown(usual_range.q1)} and {shown(usual_range.q3)} "
+        f"(median {shown(usual_range.median)}, from {usual_range.count} periods)."
+    )
+
+
+def rows_questions(
+    measure: Measure, rows: list[Row], history: list[tuple[float | None, ...]]
+) -> list[str | None]:
+    """For each row, "is this right?" when a figure is far outside the measure's history
+    (metrics.entry.unusual: Tukey's far-out fences), else None. `history`: the stored
+    (value, numerator, denominator) of recent periods not among `rows`."""
+    if measure.uses_denominator:
+        pairs = [(n, d) for _, n, d in history] + [(r.numerator, r.denominator) for r in rows]
+        rates = unusual.usual_range(n / d for n, d in pairs if n is not None and d)
+        sizes = unusual.usual_range(d for _, d in pairs)
+    else:
+        values = unusual.usual_range(
+            [v for v, _, _ in history] + [r.value for r in rows],
+            counts=measure.chart_type == "c",
+        )
+    questions = []
+    for row in rows:
+        asked = []
+        if measure.uses_denominator:
+            n, d = row.numerator, row.denominator
+            rate = n / d
+            if rates and (side := rates.side(rate)):
+                what = f"{_number(n)} out of {_number(d)} ({_rate_text(measure, rate)})"
+                asked.append(_ask(what, side, rates, lambda x: _rate_text(measure, x)))
+            if sizes and (side := sizes.side(d)):
+                what = f"The denominator {_number(d)}"
+                asked.append(
+                    _ask(what, side, sizes, _number).replace(
+                        "what this measure usually holds", "this measure's usual denominator"
+                    )
+                )
+        elif values and (side := values.side(row.value)):
+            asked.append(_ask(_number(row.value), side, values, _number))
+        questions.append(" ".join(asked) or None)
+    return questions
+
+
+def _history(measure: Measure, rows: list[Row]) -> list[tuple]:
+    return list(
+        DataPoint.objects.filter(measure=measure)
+        .exclude(period__in=[r.period for r in rows])
+        .order_by("-period")
+        .values_list("value", "numerator", "denominator")[: unusual.HISTORY_PERIODS]
+    )
+
+
+def unconfirmed_questions(
+    measure: Measure, rows: list[Row], *, confirmed=(), unchanged=frozenset()
+) -> RowsUnusual | None:
+    """The questions still to answer before `rows` (already free of problems) can be saved:
+    rows far outside the history whose figures are not among `confirmed`; None when there are
+    none. Rows at indexes in `unchanged` hold what is stored already and are never asked."""
+    questions = rows_questions(measure, rows, _history(measure, rows))
+    confirmed = set(confirmed)
+    keys = []
+    for i, (row, question) in enumerate(zip(rows, questions, strict=True)):
+        key = confirmation_key(measure, row) if question else None
+        if question is None or i in unchanged or key in confirmed:
+            questions[i] = None
+        else:
+            keys.append(key)
+    return RowsUnusual(questions, keys) if keys else None
+
+
+def _unchanged(measure: Measure, rows: list[Row], existing: dict) -> set[int]:
+    # A figure already stored (a note being added to it, say) is not asked about again.
+    return {
+        i
+        for i, row in enumerate(rows)
+        if row.period in existing
+        and _figures(stored_fields(measure, row)) == _figures(_fields_of(existing[row.period]))
+    }
+
+
+def questions_before_saving(
+    measure: Measure, rows: list[Row], *, confirmed=()
+) -> RowsUnusual | None:
+    """What saving `rows` (free of problems) would ask now, e.g. for an import's preview."""
+    existing = {
+        p.period: p
+        for p in DataPoint.objects.filter(measure=measure, period__in=[r.period for r in rows])
+    }
+    return unconfirmed_questions(
+        measure, rows, confirmed=confirmed, unchanged=_unchanged(measure, rows, existing)
+    )
+
+
 def stored_fields(measure: Measure, row: Row) -> dict:
     if measure.uses_denominator:
         return {
@@ -123,7 +254,14 @@ def stored_fields(measure: Measure, row: Row) -> dict:
 
 
 def data_points_save(
-    *, measure: Measure, rows: list[Row], user, import_job=None, remove=(), via: str = ""
+    *,
+    measure: Measure,
+    rows: list[Row],
+    user,
+    import_job=None,
+    remove=(),
+    via: str = "",
+    confirmed=(),
 ) -> dict:
     """Save every row or none. New periods are created; periods entered again are corrected,
     with the previous values kept as a revision; the stored figures of the periods in `remove`
@@ -131,7 +269,9 @@ def data_points_save(
     removed when removals were asked for. The audit trail gets one event per changed period, or
     one for a whole `import_job`; a removed figure's event keeps what it held (its correction
     history goes with it). `via` says how the change came, in the events' summaries (e.g. an
-    API token's name)."""
+    API token's name). Figures far outside the measure's history are saved only when their
+    confirmation keys are in `confirmed`; otherwise RowsUnusual asks about them and nothing is
+    saved."""
     problems = rows_problems(measure, rows, today=timezone.localdate())
     if any(problems):
         raise RowsInvalid(problems)
@@ -149,6 +289,11 @@ def data_points_save(
             p.period: p
             for p in DataPoint.objects.filter(measure=measure, period__in=[r.period for r in rows])
         }
+        asking = unconfirmed_questions(
+            measure, rows, confirmed=confirmed, unchanged=_unchanged(measure, rows, existing)
+        )
+        if asking is not None:
+            raise asking
         new_points, revisions, audited = [], [], []
         for row in rows:
             fields = stored_fields(measure, row)
@@ -231,6 +376,10 @@ def _fields_of(point: DataPoint) -> dict:
     return {name: getattr(point, name) for name in ("value", "numerator", "denominator", "note")}
 
 
+def _figures(fields: dict) -> tuple:
+    return fields["value"], fields["numerator"], fields["denominator"]
+
+
 def _given(fields: dict) -> dict:
     return {name: value for name, value in fields.items() if value not in (None, "")}
 
@@ -270,7 +419,8 @@ def data_point_record(
     numerator=None,
     denominator=None,
     note: str = "",
+    confirmed=(),
 ) -> dict:
     """Enter (or correct) one period."""
     row = Row(period=period, value=value, numerator=numerator, denominator=denominator, note=note)
-    return data_points_save(measure=measure, rows=[row], user=user)
+    return data_points_save(measure=measure, rows=[row], user=user, confirmed=confirmed)

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from metrics import periods as P
 from metrics.entry.forms import GridForm, ThisPeriodForm, held_text
-from metrics.entry.services import RowsInvalid, data_point_record, data_points_save
+from metrics.entry.services import (
+    RowsInvalid,
+    RowsUnusual,
+    data_point_record,
+    data_points_save,
+)
 from metrics.models import DataPoint, Measure
 from teams import permissions
 
@@ -49,6 +54,19 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def confirmed_keys(request) -> list[str]:
+    """What the person said "yes, it is right" to (metrics.entry.services.confirmation_key)."""
+    return request.POST.get("confirm", "").split()
+
+
+def asking_context(asking: RowsUnusual, **extra) -> dict:
+    return {
+        "asking_list": [q for q in asking.questions if q],
+        "confirm_keys": " ".join(asking.keys),
+        **extra,
+    }
+
+
 def entry_context(measure, **extra):
     # Periods gone by since the last one entered: said on every entry page (issue 15).
     last = DataPoint.objects.filter(measure=measure).aggregate(last=Max("period"))["last"]
@@ -62,6 +80,7 @@ def entry_this_period(request, measure_id):
     periods = P.previous_periods(measure.frequency, timezone.localdate(), 2)
     held = _held(measure, periods)
     form = ThisPeriodForm(posted(request), measure=measure, periods=periods, held=held)
+    asking = {}
     if request.method == "POST" and form.is_valid():
         row = form.row()
         try:
@@ -73,14 +92,20 @@ def entry_this_period(request, measure_id):
                 numerator=row.numerator,
                 denominator=row.denominator,
                 note=row.note,
+                confirmed=confirmed_keys(request),
             )
         except RowsInvalid as invalid:
             for problem in invalid.problems[0]:
                 form.add_error(None, problem)
+        except RowsUnusual as unusual:
+            first = "numerator" if measure.uses_denominator else "value"
+            asking = asking_context(unusual, correct_href=f"#id_{first}")
         else:
             messages.success(request, _saved_message(measure, row, held.get(row.period), counts))
             return redirect(measure_url(measure))
-    return render(request, "metrics/entry_this_period.html", entry_context(measure, form=form))
+    return render(
+        request, "metrics/entry_this_period.html", entry_context(measure, form=form, **asking)
+    )
 
 
 def _saved_message(measure, row, before, counts) -> str:
@@ -100,6 +125,7 @@ def entry_grid(request, measure_id):
     )
     held = _held(measure, periods)
     form = GridForm(posted(request), measure=measure, periods=periods, held=held)
+    asking = {}
     if request.method == "POST" and form.is_valid():
         rows, removals = form.rows(), form.removals()
         if not rows and not removals:
@@ -107,15 +133,22 @@ def entry_grid(request, measure_id):
         else:
             try:
                 counts = data_points_save(
-                    measure=measure, rows=rows, user=request.user, remove=removals
+                    measure=measure,
+                    rows=rows,
+                    user=request.user,
+                    remove=removals,
+                    confirmed=confirmed_keys(request),
                 )
             except RowsInvalid as invalid:
                 form.add_row_problems(rows, invalid.problems)
                 form.add_error(None, str(invalid))
+            except RowsUnusual as unusual:
+                form.add_row_questions(rows, unusual.questions)
+                asking = asking_context(unusual)
             else:
                 messages.success(request, counts_message(counts))
                 return redirect(measure_url(measure))
-    return render(request, "metrics/entry_grid.html", entry_context(measure, form=form))
+    return render(request, "metrics/entry_grid.html", entry_context(measure, form=form, **asking))
 
 
 def counts_message(counts) -> str:

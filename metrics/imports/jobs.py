@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from metrics import background
-from metrics.entry.services import Row, RowsInvalid, data_points_save, rows_problems
+from metrics.entry.services import (
+    Row,
+    RowsInvalid,
+    RowsUnusual,
+    data_points_save,
+    questions_before_saving,
+    rows_problems,
+)
 from metrics.imports import parsing as importing
 from metrics.models import ImportJob, Measure
 
@@ -28,14 +35,26 @@ class Preview:
     rows: list[Row]
     problems: list[list[str]]
     table: importing.Table
+    # Figures far outside the measure's history ("is this right?"), asked only when no row
+    # has a problem; None when there is nothing to ask.
+    asking: RowsUnusual | None = None
 
     @property
     def bad_rows(self) -> int:
         return sum(1 for p in self.problems if p)
 
     @property
+    def asked_rows(self) -> int:
+        return len(self.asking.keys) if self.asking else 0
+
+    @property
+    def confirm_keys(self) -> str:
+        return " ".join(self.asking.keys) if self.asking else ""
+
+    @property
     def lines(self):
-        return list(zip(self.rows, self.problems, strict=True))
+        questions = self.asking.questions if self.asking else [None] * len(self.rows)
+        return list(zip(self.rows, self.problems, questions, strict=True))
 
 
 def import_job_create(*, measure: Measure, user, text: str, source: str) -> ImportJob:
@@ -55,15 +74,19 @@ def import_job_create(*, measure: Measure, user, text: str, source: str) -> Impo
 
 def import_job_preview(*, job: ImportJob, today) -> Preview:
     table = importing.parse_table(job.text, uses_denominator=job.measure.uses_denominator)
-    return Preview(
-        rows=table.rows, problems=rows_problems(job.measure, table.rows, today=today), table=table
-    )
+    problems = rows_problems(job.measure, table.rows, today=today)
+    asking = None if any(problems) else questions_before_saving(job.measure, table.rows)
+    return Preview(rows=table.rows, problems=problems, table=table, asking=asking)
 
 
-def import_job_confirm(*, job: ImportJob) -> ImportJob:
-    """Save the previewed rows: at once when few, else by a worker after commit."""
+def import_job_confirm(*, job: ImportJob, confirmed=()) -> ImportJob:
+    """Save the previewed rows: at once when few, else by a worker after commit. `confirmed`:
+    the unusual figures its author said are right (Preview.asking's keys)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=Status.PREVIEW).update(
-        status=Status.QUEUED, stage="Waiting for a worker", queued_at=timezone.now()
+        status=Status.QUEUED,
+        stage="Waiting for a worker",
+        queued_at=timezone.now(),
+        confirmed=list(confirmed),
     )
     if claimed:
         if job.rows_total > LARGE_IMPORT_ROWS:
@@ -118,7 +141,11 @@ def import_job_run(*, job_id: int) -> str:
             if locked.status == Status.DONE:
                 return "nothing to do (done)"
             counts = data_points_save(
-                measure=measure, rows=rows, user=job.created_by, import_job=locked
+                measure=measure,
+                rows=rows,
+                user=job.created_by,
+                import_job=locked,
+                confirmed=locked.confirmed,
             )
             locked.status, locked.counts, locked.stage = Status.DONE, counts, ""
             locked.progress, locked.finished_at, locked.error = 100, timezone.now(), ""
@@ -127,7 +154,21 @@ def import_job_run(*, job_id: int) -> str:
             )
     except RowsInvalid as invalid:
         return _fail(job_id, _invalid_message(rows, invalid.problems))
+    except RowsUnusual as unusual:
+        return _fail(job_id, _unusual_message(rows, unusual.questions))
     return "done"
+
+
+def _unusual_message(rows: list[Row], questions: list[str | None]) -> str:
+    asked = [(row, q) for row, q in zip(rows, questions, strict=True) if q]
+    first_row, first = asked[0]
+    where = f"line {first_row.line}" if first_row.line else "the first such row"
+    count = "1 figure is" if len(asked) == 1 else f"{len(asked)} figures are"
+    return (
+        f"{count} now far outside this measure's history and not confirmed (the data changed "
+        f"since the preview), first on {where}: {first} Nothing was saved: check the preview "
+        "again."
+    )
 
 
 def _invalid_message(rows: list[Row], problems: list[list[str]]) -> str:

@@ -86,7 +86,17 @@ def import_confirm(request, measure_id, job_id):
         if preview.bad_rows:
             messages.error(request, "Some rows have problems: fix them before importing.")
             return redirect("metrics:import_job", measure.pk, job.pk)
-        job = import_jobs.import_job_confirm(job=job)
+        confirmed = set(request.POST.get("confirm", "").split())
+        if preview.asking and not confirmed.issuperset(preview.asking.keys):
+            messages.error(
+                request,
+                "Some figures are far outside this measure's history: say they are right, or "
+                "change the data, before importing. Nothing was saved.",
+            )
+            return redirect("metrics:import_job", measure.pk, job.pk)
+        job = import_jobs.import_job_confirm(
+            job=job, confirmed=preview.asking.keys if preview.asking else ()
+        )
     if job.status == ImportJob.Status.DONE:
         messages.success(request, counts_message(job.counts))
         return redirect(measure_url(measure))

@@ -35,6 +35,13 @@ class Conflict(BatchRefused):
     default_code = "conflict"
 
 
+class Unconfirmed(BatchRefused):
+    """Figures far outside what the measure holds, to be sent again marked as confirmed."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "unconfirmed"
+
+
 class TooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"

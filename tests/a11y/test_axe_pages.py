@@ -157,6 +157,26 @@ def test_interactive_states_have_no_serious_or_critical_violations(
     assert lead.locator("tbody tr.table-danger").count() >= 1
     check(lead, "data grid with a row in error")
 
+    # Issue 15's "is this right?": a figure far outside the history waits for a yes.
+    lead.goto(f"{base}/measures/{xmr.pk}/enter/")
+    lead.locator("main form input[name=value]").fill("9999999")
+    lead.locator("main form button[type=submit]").last.click()
+    assert lead.locator("[data-unusual]").count() == 1
+    check(lead, "this period's value asking \"is this right?\"")
+
+    lead.goto(f"{base}/measures/{xmr.pk}/enter/grid/")
+    lead.locator("tbody input[name^=value_]").first.fill("9999999")
+    lead.get_by_role("button", name="Save all").click()
+    assert lead.locator("tbody tr.table-warning").count() >= 1
+    check(lead, "data grid asking \"is this right?\" of a row")
+
+    lead.goto(f"{base}/measures/{xmr.pk}/import/")
+    unusual = "period,value\n{},9999999\n".format(*_periods(xmr, 1))
+    lead.get_by_label("Paste from a spreadsheet").fill(unusual)
+    lead.locator("main form button[type=submit]").last.click()
+    assert lead.locator("[data-unusual]").count() == 1
+    check(lead, "import preview asking \"is this right?\"")
+
     lead.goto(f"{base}/measures/{xmr.pk}/import/")
     lead.get_by_label("Paste from a spreadsheet").fill(VALID_IMPORT.format(*_periods(xmr, 2)))
     lead.locator("main form button[type=submit]").last.click()

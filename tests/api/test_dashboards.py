@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from metrics.charts.recompute import chart_snapshot_compute
 from metrics.dashboards.recompute import dashboard_snapshot_compute, dashboards_request
-from metrics.entry.services import Row, data_points_save
+from metrics.entry.services import Row, confirmation_key, data_points_save
 from metrics.models import DashboardSnapshot
 
 
@@ -77,10 +77,12 @@ def test_the_etag_holds_until_the_figures_change(reader, urls, computed, org_wor
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
     assert reader.get(urls["team"], HTTP_IF_NONE_MATCH='"old", ' + etag).status_code == 304
 
+    row = Row(period=measures["own"].points.latest("period").period, value=99)
     data_points_save(
         measure=measures["own"],
-        rows=[Row(period=measures["own"].points.latest("period").period, value=99)],
+        rows=[row],
         user=org_world["users"]["lead"],
+        confirmed={confirmation_key(measures["own"], row)},  # far outside: "is this right?" yes
     )
     chart_snapshot_compute(measure_id=measures["own"].pk)
     own = org_world["own"]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from metrics.charts.recompute import chart_snapshot_compute
-from metrics.entry.services import Row, data_points_save
+from metrics.entry.services import Row, confirmation_key, data_points_save
 
 
 def test_no_token_or_a_bad_one_is_401_in_the_error_shape(api, measures):
@@ -70,8 +70,9 @@ def test_the_chart_is_the_engines_result_with_an_etag(reader, measures, org_worl
     again = reader.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again["ETag"] == etag and not again.content
 
-    data_points_save(measure=measure, rows=[Row(period=mondays(21)[0], value=99)],
-                     user=org_world["users"]["lead"])  # fmt: skip
+    row = Row(period=mondays(21)[0], value=99)  # far outside: "is this right?" answered yes
+    data_points_save(measure=measure, rows=[row], user=org_world["users"]["lead"],
+                     confirmed={confirmation_key(measure, row)})  # fmt: skip
     changed = reader.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed.json()["status"] == "stale"
     assert changed["ETag"] != etag

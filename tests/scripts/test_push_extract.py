@@ -213,6 +213,45 @@ def test_a_refused_batch_names_its_csv_lines_and_the_other_batches_are_stored(
 
 
 @live
+def test_a_figure_far_outside_its_history_is_asked_about_then_sent_confirmed(
+    portal, push_extract, capsys, tmp_path
+):
+    """Issue 15's "is this right?" through the API: a batch holding a figure far outside the
+    measure's history (3,000 days where ten weeks held 28 to 33) is refused whole, 409, its CSV
+    line named, the other batches saved; with yes in a `confirmed` column it is saved."""
+    weeks = [f"2025-01-{d:02d}" for d in (6, 13, 20, 27)] + [
+        f"2025-02-{d:02d}" for d in (3, 10, 17, 24)
+    ] + ["2025-03-03", "2025-03-10"]  # fmt: skip
+    history_rows = [("LOS-WILLOW", w, str(28 + i % 6), "", "", "") for i, w in enumerate(weeks)]
+    extract = write_extract(tmp_path / "history.csv", history_rows, portal.measures)
+    assert push(push_extract, capsys, extract, "--url", portal.url)[0] == 0
+
+    lines = [
+        "external_id,period,value,note,confirmed",
+        "INC-CEDAR,2025-03-10,4,,",  # line 2
+        "LOS-WILLOW,2025-03-17,3000,Typed in minutes?,",  # line 3
+    ]
+    extract = tmp_path / "extract.csv"
+    extract.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = push(push_extract, capsys, extract, "--url", portal.url, "--batch-size", 1)
+    assert code == 1, out + err
+    assert "batch 2/2: not saved: 409 1 figure is far outside" in err, err
+    assert "put yes in a `confirmed` column on them" in err
+    assert "  line 3 (value): Is this right? 3,000 is far above what this measure usually" in err
+    assert ('send the row again with "confirmed": true.') in err
+    assert ("LOS-WILLOW", "2025-03-17") not in stored()
+    assert stored()[("INC-CEDAR", "2025-03-10")] == (4.0, None, None, "")
+    counts = summary_of(out)
+    assert (counts["saved"], counts["refused"], counts["failed"]) == (1, 1, 0)
+
+    lines[2] += "yes"
+    extract.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = push(push_extract, capsys, extract, "--url", portal.url, "--batch-size", 1)
+    assert code == 0, out + err
+    assert stored()[("LOS-WILLOW", "2025-03-17")] == (3000.0, None, None, "Typed in minutes?")
+
+
+@live
 def test_a_bad_cell_is_reported_by_its_line_and_nothing_is_sent(
     portal, push_extract, capsys, tmp_path
 ):
@@ -528,6 +567,17 @@ def test_read_extract_numbers_lines_as_a_spreadsheet_shows_them(push_extract, tm
     ]
 
 
+def test_read_extract_takes_yes_or_no_in_the_confirmed_column(push_extract, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "external_id,period,value,Confirmed\nA,2025-01-06,1,Yes\nA,2025-01-13,2,no\n"
+        "A,2025-01-20,3,\nA,2025-01-27,4,TRUE\n",
+        encoding="utf-8",
+    )
+    got = [x.row.get("confirmed") for x in push_extract.read_extract(path)]
+    assert got == [True, None, None, True]  # "no" and empty: the key is not sent at all
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -541,6 +591,7 @@ def test_read_extract_numbers_lines_as_a_spreadsheet_shows_them(push_extract, tm
         ("external_id,period,value\nA,2025-01-06,1e999\n", "line 2: value “1e999” is too large."),
         ("external_id,period,value\nA,2025-01-06,1_000\n", "line 2: value “1_000” is not a number"),
         ("", "is empty: it needs a header line."),
+        ("external_id,period,value,confirmed\nA,2025-01-06,1,sure\n", "confirmed “sure” is not"),
     ],
 )
 def test_read_extract_refuses_what_the_api_would_misread(push_extract, tmp_path, text, problem):

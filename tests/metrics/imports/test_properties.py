@@ -235,7 +235,7 @@ def import_outcome(measure: Measure, user, text: str) -> str:
         return "refused"
     preview = import_jobs.import_job_preview(job=job, today=timezone.localdate())
     if preview.bad_rows:
-        first = next(row for row, problems in preview.lines if problems)
+        first = next(row for row, problems, _ in preview.lines if problems)
         # Even forced through (as a worker would run it), nothing is saved, and the row is named.
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
         assert import_jobs.import_job_run(job_id=job.pk) == "failed"
@@ -244,7 +244,22 @@ def import_outcome(measure: Measure, user, text: str) -> str:
         assert "Nothing was saved" in job.error
         assert state(measure) == before
         return "rows refused"
-    job = import_jobs.import_job_confirm(job=job)
+    outcome = "imported"
+    if preview.asking:
+        # "Is this right?": run without the answer (as a worker would), nothing is saved and
+        # the first unusual row is named; with the very figures confirmed, all is saved.
+        assert preview.asked_rows == len(preview.asking.keys) > 0
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+        assert import_jobs.import_job_run(job_id=job.pk) == "failed"
+        job.refresh_from_db()
+        assert "far outside this measure's history" in job.error
+        assert "Nothing was saved" in job.error
+        assert state(measure) == before
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PREVIEW, error="")
+        outcome = "asked, confirmed and imported"
+    job = import_jobs.import_job_confirm(
+        job=job, confirmed=preview.asking.keys if preview.asking else ()
+    )
     assert job.status == "done", job.error
     points, revisions, version, events = state(measure)
     assert points == expected_points(measure, before[0], preview.rows)
@@ -255,7 +270,7 @@ def import_outcome(measure: Measure, user, text: str) -> str:
     assert revisions == before[1] + job.counts["corrected"]
     assert version == before[2] + (1 if changed else 0)
     assert events == before[3] + (1 if changed else 0), "one audit event per import"
-    return "imported"
+    return outcome
 
 
 @settings(DB_SETTINGS, max_examples=150)
@@ -287,8 +302,9 @@ def test_good_imports_save_exactly_what_was_meant(measures, org_world, case):
     measure = measures[key]
     try:
         with transaction.atomic():
-            assert import_outcome(measure, org_world["users"]["member"], generated.text) == (
-                "imported"
+            assert import_outcome(measure, org_world["users"]["member"], generated.text) in (
+                "imported",
+                "asked, confirmed and imported",
             )
             stored = {p.period: p for p in DataPoint.objects.filter(measure=measure)}
             for meant in generated.meant:
@@ -328,10 +344,21 @@ def _page_outcome(client, measure: Measure, response, text: str) -> str:
     preview = import_jobs.import_job_preview(job=job, today=timezone.localdate())
     assert "<script>alert" not in html, "notes are escaped"
     before = state(measure)
-    confirm = client.post(reverse("metrics:import_confirm", args=[measure.pk, job.pk]))
+    url = reverse("metrics:import_confirm", args=[measure.pk, job.pk])
+    outcome = "imported"
+    if preview.asking and not preview.bad_rows:
+        # "Is this right?" is asked on the preview; importing without the answer saves nothing.
+        for row, _, question in preview.lines:
+            if question:
+                assert escape(question) in html, f"line {row.line} is asked about"
+        again = client.post(url)
+        assert again.status_code == 302 and again["Location"] == response["Location"]
+        assert state(measure) == before, "nothing saved before the answer"
+        outcome = "asked, confirmed and imported"
+    confirm = client.post(url, {"confirm": preview.confirm_keys} if preview.asking else {})
     assert confirm.status_code == 302
     if preview.bad_rows:
-        for row, problems in preview.lines:
+        for row, problems, _ in preview.lines:
             if problems:
                 assert re.search(rf"<td>{row.line}</td>", html), f"line {row.line} is named"
                 for problem in problems:
@@ -342,7 +369,7 @@ def _page_outcome(client, measure: Measure, response, text: str) -> str:
     assert confirm["Location"] == reverse("metrics:measure", args=[measure.pk])
     points = state(measure)[0]
     assert points == expected_points(measure, before[0], preview.rows)
-    return "imported"
+    return outcome
 
 
 def _refusal(text: str, measure: Measure):

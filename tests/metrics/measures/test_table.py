@@ -72,10 +72,14 @@ def test_a_new_point_a_correction_and_a_phase_change_show_at_once(client, lead, 
     assert new not in mondays(20)
     page(client, lead, measure)  # cache the rows
 
-    data_point_record(measure=measure, period=new, value=777, user=lead)
+    # Far outside the history: "is this right?" answered yes for these very figures.
+    yes = [f"{new.isoformat()}=777", f"{new.isoformat()}=778.125"]
+    data_point_record(measure=measure, period=new, value=777, user=lead, confirmed=yes)
     assert ">777</td>" in table_of(page(client, lead, measure))
 
-    data_point_record(measure=measure, period=new, value=778.125, note="Recount", user=lead)
+    data_point_record(
+        measure=measure, period=new, value=778.125, note="Recount", user=lead, confirmed=yes
+    )
     html = table_of(page(client, lead, measure))
     assert ">778.13</td>" in html and ">777</td>" not in html and "Recount" in html
 
@@ -121,7 +125,8 @@ def test_the_cached_page_needs_no_more_queries(client, org_world, measure):
         page(client, member, measure)
     with CaptureQueriesContext(connection) as warm:
         page(client, member, measure)
-    assert len(warm) == len(cold) - 1  # the points are read only to render the rows
+    # The points are read only to render the rows and to give the chart-type advice.
+    assert len(warm) == len(cold) - 2
 
 
 def test_a_measure_without_points(client, lead, measure_factory):

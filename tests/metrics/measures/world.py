@@ -2,7 +2,7 @@
 cycles of a project the measure serves."""
 
 from metrics.charts.recompute import chart_snapshot_compute
-from metrics.entry.services import Row, data_points_save
+from metrics.entry.services import Row, confirmation_key, data_points_save
 from tests.cycles.factories import ChangeIdeaFactory, CycleFactory, ProjectFactory
 
 # Ten points around 10, then ten around 5: a shift the engine flags as an improvement.
@@ -18,7 +18,9 @@ def add_points(measure, periods, values, *, user, notes=None):
             rows.append(Row(period=period, numerator=numerator, denominator=denominator, note=note))
         else:
             rows.append(Row(period=period, value=value, note=note))
-    data_points_save(measure=measure, rows=rows, user=user)
+    # The world's figures are as meant: a shift such as SHIFTING[:12] is confirmed if asked.
+    confirmed = {confirmation_key(measure, row) for row in rows}
+    data_points_save(measure=measure, rows=rows, user=user, confirmed=confirmed)
     # Tests in a transaction never commit, so the on-commit recompute is run here directly.
     chart_snapshot_compute(measure_id=measure.pk)
     measure.refresh_from_db()
