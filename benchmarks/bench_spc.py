@@ -9,6 +9,13 @@ Cases (same generated data on both sides):
   p_24          one P chart of 24 points
   batch         2,000 series x 104 weekly XmR points, results only
   batch_dict    the same batch, plus to_dict() on every result (the stored snapshot JSON)
+  t_24, g_24    one T chart (24 times between events) and one G chart (24 counts between)
+  batch_t/_g    2,000 series x 26 events of each, analyse_many() + to_dict() each
+
+T and G charts (issue 17) are ours only in the timings, compared with the XmR cases (they
+always take the pure-Python path: a point per event makes short series). The peer's public
+``qic(chart="t")`` is used only to check our T chart's centre and limits; its G chart takes
+its sigma from the median, not qicharts2's mean, so for G only the centre line is checked.
 
 Ours: ``analyse(...).to_dict()`` (``analyse_many`` for the batch) — centre, 3-sigma and
 2-sigma limits, Anhoej runs analysis, the four Making Data Count rules, point types,
@@ -58,8 +65,8 @@ ROUNDS, REPEAT = 3, 3  # full run: 9 timed repeats per case and side
 BUDGET, SMOKE_BUDGET = 0.1, 0.01  # seconds per repeat for the single-chart cases
 ROOT = Path(__file__).resolve().parent.parent
 
-FULL = {"xmr_long": 10_000, "series": 2_000, "weeks": 104}
-SMOKE = {"xmr_long": 400, "series": 20, "weeks": 104}
+FULL = {"xmr_long": 10_000, "series": 2_000, "weeks": 104, "events": 26}
+SMOKE = {"xmr_long": 400, "series": 20, "weeks": 104, "events": 26}
 
 # case id, label, target (seconds per call, or None), min speed-up over the peer
 TARGETS = {
@@ -68,7 +75,12 @@ TARGETS = {
     "p_24": (None, None),
     "batch": (0.25, 5.0),
     "batch_dict": (0.25, 5.0),
+    "t_24": (None, None),
+    "g_24": (None, None),
+    "batch_t": (None, None),
+    "batch_g": (None, None),
 }
+OURS_ONLY = ("t_24", "g_24", "batch_t", "batch_g")  # not timed on the peer's side
 
 
 # --------------------------------------------------------------------------- data
@@ -83,8 +95,17 @@ def make_data(sizes: dict) -> dict:
     batch = np.round(rng.normal(rng.uniform(10, 500, (sizes["series"], 1)),
                                 rng.uniform(1, 40, (sizes["series"], 1)),
                                 (sizes["series"], sizes["weeks"])), 2)
+    # Rare events: days between restraints (exponential, mean 30) and admissions between
+    # them (geometric, mean 25); 0.5 keeps every time above 0.
+    t_24 = np.round(rng.exponential(30.0, 24) + 0.5, 2)
+    g_24 = rng.geometric(1 / 25, 24) - 1
+    shape = (sizes["series"], sizes["events"])
+    batch_t = np.round(rng.exponential(rng.uniform(5, 90, (sizes["series"], 1)), shape) + 0.5, 2)
+    batch_g = rng.geometric(rng.uniform(0.02, 0.2, (sizes["series"], 1)), shape) - 1
     return {"xmr_24": xmr_24.tolist(), "xmr_long": xmr_long.tolist(),
-            "p_num": p_num.tolist(), "p_den": p_den.tolist(), "batch": batch.tolist()}
+            "p_num": p_num.tolist(), "p_den": p_den.tolist(), "batch": batch.tolist(),
+            "t_24": t_24.tolist(), "g_24": g_24.tolist(), "batch_t": batch_t.tolist(),
+            "batch_g": batch_g.tolist()}
 
 
 # --------------------------------------------------------------------------- timing
@@ -139,6 +160,9 @@ def ours_side(data: dict, budget: float) -> tuple[Side, dict]:
     x24, xl = data["xmr_24"], data["xmr_long"]
     num, den = data["p_num"], data["p_den"]
     specs = [{"values": v, "screen": True} for v in data["batch"]]
+    t24, g24 = data["t_24"], data["g_24"]
+    t_specs = [{"values": v, "chart": "t"} for v in data["batch_t"]]
+    g_specs = [{"values": v, "chart": "g"} for v in data["batch_g"]]
     cases = {
         "xmr_24": lambda: analyse(x24, screen=True).to_dict(),
         "xmr_24_nodict": lambda: analyse(x24, screen=True),
@@ -146,6 +170,10 @@ def ours_side(data: dict, budget: float) -> tuple[Side, dict]:
         "p_24": lambda: analyse(num, chart="p", denominators=den).to_dict(),
         "batch": lambda: analyse_many(specs),
         "batch_dict": lambda: [r.to_dict() for r in analyse_many(specs)],
+        "t_24": lambda: analyse(t24, chart="t").to_dict(),
+        "g_24": lambda: analyse(g24, chart="g").to_dict(),
+        "batch_t": lambda: [r.to_dict() for r in analyse_many(t_specs)],
+        "batch_g": lambda: [r.to_dict() for r in analyse_many(g_specs)],
     }
 
     def summary(res):
@@ -161,6 +189,8 @@ def ours_side(data: dict, budget: float) -> tuple[Side, dict]:
         "batch": [{"centre": r.centre[0], "ucl": r.ucl[0], "n_useful": r.phases[0].n_useful,
                    "longest_run": r.phases[0].longest_run, "crossings": r.phases[0].crossings}
                   for r in analyse_many(specs)],
+        "t_24": summary(analyse(t24, chart="t")),
+        "g_24": summary(analyse(g24, chart="g")),
     }
     return Side(cases, budget), check
 
@@ -201,7 +231,14 @@ def peer_side(data: dict, budget: float) -> tuple[Side, dict]:
             out.update(ucl=float(r["ucl"][0]))
         return out
 
+    def public(y, chart):
+        d = qic(y=y, chart=chart).data
+        return {"centre": float(d["cl"].iloc[0]), "ucl": d["ucl"].tolist(),
+                "lcl": d["lcl"].tolist()}
+
     check = {
+        "t_24": public(data["t_24"], "t"),
+        "g_24": public(data["g_24"], "g"),
         "xmr_24": summary(compute("i", x24, method="anhoej")),
         "xmr_long": summary(compute("i", xl, method="anhoej")),
         "p_24": summary(p_chart()),
@@ -303,6 +340,17 @@ def check_lines(ours: dict, peer: dict, batch_values: list) -> list[str]:
                 ties += 1
             else:
                 bad += 1
+    o, p = ours["t_24"], peer["t_24"]
+    ok = _close(o["centre"], p["centre"]) and all(
+        _close(a, b) for key in ("ucl", "lcl") for a, b in zip(o[key], p[key], strict=True))
+    lines.append(f"CHECK t_24: {'OK' if ok else 'MISMATCH'} T chart (peer's qic(chart='t')): "
+                 f"centre {o['centre']:.6f} vs {p['centre']:.6f}; UCL {o['ucl'][0]:.6f} vs "
+                 f"{p['ucl'][0]:.6f}; LCL {o['lcl'][0]:.6f} vs {p['lcl'][0]:.6f}")
+    o, p = ours["g_24"], peer["g_24"]
+    lines.append(f"CHECK g_24: {'OK' if _close(o['centre'], p['centre']) else 'MISMATCH'} G "
+                 f"chart centre (the median) {o['centre']:g} vs {p['centre']:g}; UCL "
+                 f"{o['ucl'][0]:.4f} vs {p['ucl'][0]:.4f} differ by convention (sigma from the "
+                 "mean, as qicharts2's qic.g, vs the peer's from the median): not compared")
     n = len(ours["batch"])
     lines.append(f"CHECK batch: {'OK' if not bad else 'MISMATCH'} {n - bad - ties}/{n} series "
                  "with equal centre, average moving range and runs statistics"
@@ -398,6 +446,8 @@ def main(argv=None) -> int:
             for case in ours.cases:
                 times["ours"].setdefault(case, []).extend(ours.time(case, repeat))
                 peer_case = {"batch_dict": None, "xmr_24_nodict": None}.get(case, case)
+                if case in OURS_ONLY:
+                    peer_case = None
                 if peer is not None and peer_case:
                     times["peer"].setdefault(case, []).extend(peer.time(peer_case, repeat))
             if peer is not None:
@@ -416,13 +466,17 @@ def main(argv=None) -> int:
         "p_24": "P, 24 points, rules + to_dict()",
         "batch": f"batch {s:,} x {w} XmR, analyse_many()",
         "batch_dict": f"batch {s:,} x {w} XmR, analyse_many() + to_dict() each",
+        "t_24": "T, 24 times between events, rules + to_dict()",
+        "g_24": "G, 24 counts between events, rules + to_dict()",
+        "batch_t": f"batch {s:,} x {sizes['events']} T, analyse_many() + to_dict() each",
+        "batch_g": f"batch {s:,} x {sizes['events']} G, analyse_many() + to_dict() each",
     }
     print()
     print(f"{'case':58s} {'ours best':>11s} {'ours median':>12s} {'peer best':>11s} "
           f"{'peer median':>12s} {'ratio':>7s}  target")
     for case, label in labels.items():
         o = ours_t[case]
-        p = None if peer_t is None else peer_t[case]
+        p = None if peer_t is None else peer_t.get(case)
         ratio = None if p is None else p["best"] / o["best"]
         limit, speedup = (None, None) if args.smoke else TARGETS[case]
         target = []
@@ -441,10 +495,21 @@ def main(argv=None) -> int:
         print(f"{'(peer public qic(), XmR 24 points, no plot)':58s} {'':>11s} {'':>12s} "
               f"{fmt(q['best']):>11s} {fmt(q['median']):>12s} "
               f"{q['best'] / ours_t['xmr_24']['best']:6.1f}x")
+    per_point = {case: ours_t[case]["best"] / n for case, n in (
+        ("xmr_24", 24), ("t_24", 24), ("g_24", 24), ("batch_dict", s * w),
+        ("batch_t", s * sizes["events"]), ("batch_g", s * sizes["events"]))}
+    print(f"# T and G beside XmR, per point: single chart T {fmt(per_point['t_24'])}, G "
+          f"{fmt(per_point['g_24'])}, XmR {fmt(per_point['xmr_24'])} "
+          f"({per_point['t_24'] / per_point['xmr_24']:.2f}x and "
+          f"{per_point['g_24'] / per_point['xmr_24']:.2f}x XmR's); batch T "
+          f"{fmt(per_point['batch_t'])}, G {fmt(per_point['batch_g'])}, XmR (numpy) "
+          f"{fmt(per_point['batch_dict'])} ({per_point['batch_t'] / per_point['batch_dict']:.1f}x "
+          f"and {per_point['batch_g'] / per_point['batch_dict']:.1f}x: T and G take the "
+          "pure-Python path)")
     print()
     for case in labels:
         o = ours_t[case]
-        p = None if peer_t is None else peer_t[case]
+        p = None if peer_t is None else peer_t.get(case)
         print(f"RESULT {case} ours_best_s={o['best']:.6g} ours_median_s={o['median']:.6g} "
               f"calls={ours.number[case]}x{o['n']} "
               + ("peer=skipped" if p is None else

@@ -3,7 +3,8 @@
 Series are validated one by one (so a bad series raises the same ValueError ``analyse``
 would), then grouped by shape — chart, length, phase bounds, freeze, screening — and each
 group is analysed with array operations across its series (:mod:`metrics.spc.vector`).
-Tiny groups of short series take the pure-Python path, which is faster for them. Results come
+Tiny groups of short series take the pure-Python path, which is faster for them, and so do T
+and G charts (a point per event: short series, no numpy form). Results come
 back in input order and are identical to calling ``analyse`` on each series.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 
 from .engine import SCALAR_MAX, analyse_inputs
+from .limits import RARE_EVENT_CHARTS
 from .result import SpcResult
 from .validation import validate
 from .vector import analyse_rows
@@ -48,8 +50,8 @@ def _analyse_many(series: Iterable[Mapping]) -> list[SpcResult]:
         key = (inp.chart, len(inp.numerators), inp.bounds, inp.freeze, inp.screen)
         groups.setdefault(key, []).append(i)
     results: list = [None] * len(inputs)
-    for (_, n, *_rest), members in groups.items():
-        if len(members) < MIN_GROUP and n <= SCALAR_MAX:
+    for (chart, n, *_rest), members in groups.items():
+        if (len(members) < MIN_GROUP and n <= SCALAR_MAX) or chart in RARE_EVENT_CHARTS:
             for i in members:
                 results[i] = analyse_inputs(inputs[i])
             continue

@@ -2,7 +2,8 @@
 
 Short series run through plain Python (numpy's per-call overhead dominates below a few
 hundred points); long ones through the numpy form in :mod:`metrics.spc.vector`. Both give
-identical results — the tests hold them to it.
+identical results — the tests hold them to it. T and G charts (one point per event, so
+short series) always take the pure-Python path.
 
 ``trial_limits`` is true when a phase's limits come from fewer than 12 present points (the
 frozen baseline for the first phase when ``freeze`` is given). Run charts have no limits, so
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import classify
-from .limits import phase_limits
+from .limits import RARE_EVENT_CHARTS, phase_limits
 from .result import SpcPhase, SpcResult
 from .rules import phase_flags
 from .runs import runs_stats, summarise
@@ -29,13 +30,14 @@ def analyse(values, chart="xmr", denominators=None, phases=None, freeze=None,
     """Analyse one measure's series.
 
     ``values`` are numbers in time order (None/NaN = missing period, kept in place); for
-    p/pp/u/up they are numerators and ``denominators`` are required. ``phases`` are 0-based
+    p/pp/u/up they are numerators and ``denominators`` are required; for t the times between
+    consecutive events, for g the opportunities (or days) between them. ``phases`` are 0-based
     starts of new phases; ``freeze`` takes the first phase's centre and limits from its first
     ``freeze`` points. Raises ValueError, with a message fit for the person who entered the
     data, for any input it cannot analyse.
     """
     inputs = validate(values, chart, denominators, phases, freeze, improvement, target, screen)
-    if len(inputs.numerators) > SCALAR_MAX:
+    if len(inputs.numerators) > SCALAR_MAX and inputs.chart not in RARE_EVENT_CHARTS:
         from .vector import analyse_rows
 
         return analyse_rows([inputs])[0]

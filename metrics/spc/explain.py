@@ -270,7 +270,10 @@ def _with_tone(text: str, tone: str | None) -> str:
 
 
 def _centre_word(result: dict) -> str:
-    return "median" if result["chart"] == "run" else "mean"
+    # G charts draw the median (their limits come from the mean); a T chart's centre is the
+    # mean of the transformed times, transformed back: a centre line, not a plain mean.
+    chart = result["chart"]
+    return "median" if chart in ("run", "g") else "centre line" if chart == "t" else "mean"
 
 
 def _centre_sentence(result, k, start, end, periods, unit, several) -> Sentence:

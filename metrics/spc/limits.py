@@ -30,6 +30,29 @@ Choices where the references are silent or awkward:
 - Laney p'/u' (qicharts2 ``qic.pp``/``qic.up``): zᵢ = (yᵢ − centre)/σᵢ over the baseline
   points, σz = average moving range of z / 1.128, limits use σᵢ × σz. When σᵢ is 0 (centre 0,
   or p̄ = 1) zᵢ is taken as 0 and the limits equal the centre.
+
+Rare events (issue 17), both exactly as qicharts2 0.8 (``qic.t``, ``qic.g``) computes them:
+
+- T chart, the times between consecutive events (Nelson's transformation, L. S. Nelson, "A
+  control chart for parts-per-million nonconforming items", J. Qual. Technol. 26(3), 1994):
+  times, roughly exponential, are made roughly normal by t^(1/3.6); an individuals chart is
+  drawn on the transformed times — their mean; σ = MR̄/1.128; limits mean ± 3σ, near limits
+  ± 2σ — and the centre and limits are transformed back by ^3.6. A lower limit whose
+  transformed value is not positive is 0 (R's NaN from a negative base there, which qicharts2
+  sets to 0). ``screen`` screens the moving ranges as on XmR charts (≥ 3.267 × MR̄ dropped,
+  MR̄ taken again: qicharts2 0.8's ``options(qic.screenedmr = TRUE)``, and what its earlier
+  versions always did); unscreened is qicharts2 0.8's default. Note the 3/1.128 (not Making
+  Data Count's 2.66): qicharts2's convention, kept.
+- G chart, the number of opportunities (or days) between events, geometric: m = the mean of
+  the baseline, σ = √(m(m + 1)) (Montgomery, *Introduction to Statistical Quality Control*,
+  p. 319 of the 6th ed., as qicharts2 cites), limits m ± 3σ with the lower one floored at 0
+  (it always is: 3√(m² + m) > m), near limits m ± 2σ. The centre line drawn — and the one
+  runs, shifts and two-of-three are read against — is the **median** of the phase's points,
+  not m: counts between events are skewed (a geometric variable's median is about 0.69 m,
+  Provost & Murray p. 228), so about half the points fall either side of the median but
+  well over half below the mean, and runs read around the mean would signal falsely. The
+  median is of the baseline, like the mean (qicharts2 0.6's fix of the G centre line with
+  ``freeze``). Screening does not apply.
 """
 
 from __future__ import annotations
@@ -43,6 +66,8 @@ XMR_LIMIT = 2.66
 XMR_NEAR = 2.66 * 2 / 3
 SCREEN_FACTOR = 3.267
 D2 = 1.128
+T_POWER = 3.6  # qicharts2 qic.t: times between events are charted as t^(1/3.6)
+RARE_EVENT_CHARTS = frozenset({"t", "g"})
 
 
 def _plain_sum(xs) -> float:
@@ -175,6 +200,8 @@ def phase_limits(chart, ys, nums, dens, base_len, screen):
     """
     whole = base_len == len(ys)
     base = ys if whole else ys[:base_len]
+    if chart in RARE_EVENT_CHARTS:
+        return rare_event_limits(chart, ys, base_len, screen)
     if nums is None:
         centre, k = centre_line(chart, base)
     else:
@@ -199,6 +226,34 @@ def limits_about(chart, centre, k, ys, dens, base_len, screen):
         return (centre, centre + 3 * sd, max(centre - 3 * sd, 0.0), centre + 2 * sd,
                 max(centre - 2 * sd, 0.0), k)
     return _rate_limits(chart, centre, ys, dens, base_len, screen, k)
+
+
+def rare_event_limits(chart, ys, base_len, screen):
+    """T and G charts' (centre, ucl, lcl, near_ucl, near_lcl, n_base) for one phase (see the
+    module's notes): scalars, or None where a phase has too few points."""
+    base = [y for y in ys[:base_len] if y is not None]
+    k = len(base)
+    if not k:
+        return None, None, None, None, None, 0
+    if chart == "g":
+        m = exact_mean(base)
+        sd = math.sqrt(m * (m + 1))
+        centre = _median(base)
+        return centre, m + 3 * sd, max(m - 3 * sd, 0.0), m + 2 * sd, max(m - 2 * sd, 0.0), k
+    root = 1 / T_POWER
+    ts = [None if y is None else y**root for y in ys[:base_len]]
+    mean = exact_mean([t for t in ts if t is not None])
+    centre = mean**T_POWER
+    amr = _average_mr(ts, screen)
+    if amr is None:
+        return centre, None, None, None, None, k
+    sigma = amr / D2
+
+    def back(t: float) -> float:
+        return t**T_POWER if t > 0 else 0.0
+
+    return (centre, back(mean + 3 * sigma), back(mean - 3 * sigma), back(mean + 2 * sigma),
+            back(mean - 2 * sigma), k)
 
 
 def _rate_limits(chart, centre, ys, dens, base_len, screen, k):

@@ -17,7 +17,7 @@ import math
 from numbers import Real
 from typing import NamedTuple
 
-CHART_TYPES = ("run", "xmr", "c", "p", "pp", "u", "up")
+CHART_TYPES = ("run", "xmr", "c", "p", "pp", "u", "up", "t", "g")
 RATE_CHARTS = frozenset({"p", "pp", "u", "up"})
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 COUNT_CHARTS = frozenset({"c", "p", "pp", "u", "up"})
@@ -201,12 +201,33 @@ def validate(values, chart, denominators, phases, freeze, improvement, target, s
         raise ValueError(f"A {chart} chart takes values only; denominators are for p, pp, u, up.")
     if chart in COUNT_CHARTS:
         _check_counts(chart, ys, dens)
+    elif chart in ("t", "g"):
+        _check_between(chart, ys)
     bounds = phase_bounds(phases, n)
     freeze, target = check_options(improvement, freeze, bounds, target)
     if not isinstance(screen, bool | int) and type(screen).__name__ != "bool_":
         raise ValueError(f"screen must be true or false, not {screen!r}.")
     return Inputs(chart, ys, dens, bounds, freeze, IMPROVEMENT_SIGN[improvement], target,
                   bool(screen))
+
+
+def _check_between(chart: str, ys: list) -> None:
+    """T: times between events are > 0 (qicharts2 stops on any other); G: counts of
+    opportunities or days between events are ≥ 0 (0: the next event came at once)."""
+    for i, y in enumerate(ys):
+        if y is None:
+            continue
+        if chart == "t" and y <= 0:
+            raise ValueError(
+                f"The time between events at position {i + 1} is {y:g}; on a T chart every "
+                "time between events must be greater than 0 (two events at the same moment: "
+                "use a G chart, or a finer unit of time)."
+            )
+        if chart == "g" and y < 0:
+            raise ValueError(
+                f"The count between events at position {i + 1} is negative ({y:g}); it "
+                "cannot be."
+            )
 
 
 def _check_counts(chart: str, ys: list, dens: list | None) -> None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = ("xmr_24", "xmr_long", "p_24", "batch", "batch_dict")
+CASES = ("xmr_24", "xmr_long", "p_24", "batch", "batch_dict", "t_24", "g_24", "batch_t", "batch_g")
 
 
 def test_bench_smoke_runs_and_prints_every_figure():
@@ -25,5 +25,6 @@ def test_bench_smoke_runs_and_prints_every_figure():
         best, median = (float(x) for x in line.groups())
         assert 0 < best <= median
     for label in ("XmR, 24 points", "P, 24 points", "batch 20 x 104 XmR, analyse_many()",
+                  "T, 24 times between events", "batch 20 x 26 G", "T and G beside XmR",
                   "analyse_many() + to_dict() each"):
         assert label in out

@@ -155,16 +155,21 @@ def test_reversing_improvement_swaps_improvement_and_concern(data, chart, target
 
 @st.composite
 def series_spec(draw):
-    chart = draw(st.sampled_from(["run", "xmr", "xmr", "xmr", "c", "p", "pp", "u", "up"]))
+    chart = draw(st.sampled_from(["run", "xmr", "xmr", "xmr", "c", "p", "pp", "u", "up", "t", "g"]))
     n = draw(st.sampled_from([0, 1, 2, 5, 12, 24, 24, 24, 40]))
     if chart in RATE:
         dens = [draw(st.integers(1, 30)) for _ in range(n)]
         vals = [draw(st.one_of(st.integers(0, d), st.none())) for d in dens]
         if chart in ("u", "up"):
             vals = [None if v is None else v * 2 for v in vals]
-    elif chart == "c":
+    elif chart in ("c", "g"):
         dens = None
-        vals = [draw(st.one_of(st.integers(0, 20), st.none())) for _ in range(n)]
+        top = 20 if chart == "c" else 400  # counts; opportunities between events
+        vals = [draw(st.one_of(st.integers(0, top), st.none())) for _ in range(n)]
+    elif chart == "t":  # times between events: positive
+        dens = None
+        time = st.floats(0.01, 1e6, allow_nan=False)
+        vals = [draw(st.one_of(time, st.none())) for _ in range(n)]
     else:
         dens = None
         vals = [draw(maybe_measure) for _ in range(n)]
@@ -211,7 +216,8 @@ anything = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(-5, 50), st.floats(), st.text(max_size=2),
                           st.booleans()), max_size=10),
-       anything, st.one_of(st.sampled_from(["run", "xmr", "c", "p", "pp", "u", "up"]), anything),
+       anything,
+       st.one_of(st.sampled_from(["run", "xmr", "c", "p", "pp", "u", "up", "t", "g"]), anything),
        anything, anything, st.one_of(st.sampled_from(["increase", "decrease"]), anything),
        anything, anything)
 def test_arbitrary_input_raises_nothing_but_value_error(values, dens, chart, phases, freeze,

@@ -7,8 +7,9 @@ import pytest
 from metrics.spc import CHART_TYPES, analyse, analyse_many
 
 
-def test_chart_types_are_the_seven_of_the_contract():
-    assert set(CHART_TYPES) == {"run", "xmr", "c", "p", "pp", "u", "up"}
+def test_chart_types_are_the_seven_of_the_contract_and_the_rare_event_two():
+    # DESIGN §5's seven, then T and G for rare events (issue 17).
+    assert CHART_TYPES == ("run", "xmr", "c", "p", "pp", "u", "up", "t", "g")
 
 
 @pytest.mark.parametrize(
