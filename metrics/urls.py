@@ -3,6 +3,7 @@ entry, imports)."""
 
 from django.urls import path
 
+from metrics.dashboards import compare_views as compare
 from metrics.dashboards import views as dashboards
 from metrics.entry import views as entry
 from metrics.imports import views as imports
@@ -14,6 +15,12 @@ urlpatterns = [
     # dashboards (metrics/dashboards/views.py)
     path("dashboard/", dashboards.trust_dashboard, name="dashboard"),
     path("dashboard/report/", dashboards.board_report, name="board_report"),
+    path("dashboard/compare/", compare.compare_trust, name="compare_trust"),
+    path(
+        "dashboard/directorates/<int:directorate_id>/compare/",
+        compare.compare_directorate,
+        name="compare_directorate",
+    ),
     path(
         "dashboard/directorates/<int:directorate_id>/",
         dashboards.directorate_dashboard,

@@ -93,6 +93,7 @@ def trust_dashboard(request):
         "organisation": organisation,
         "title": organisation.name,
         "status_url": _status_url(Scope.ORGANISATION, organisation.pk),
+        "compare_url": reverse("metrics:compare_trust"),
         **_dashboard_context(snapshot, headings),
     }
     return render(request, "metrics/dashboard.html", context)
@@ -131,6 +132,7 @@ def directorate_dashboard(request, directorate_id):
         "organisation": organisation,
         "title": name,
         "status_url": _status_url(Scope.DIRECTORATE, directorate_id),
+        "compare_url": reverse("metrics:compare_directorate", args=[directorate_id]),
         **_dashboard_context(snapshot, headings),
     }
     return render(request, "metrics/dashboard.html", context)

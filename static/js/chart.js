@@ -14,7 +14,17 @@
       var source = document.getElementById(el.dataset.figure);
       if (!source || !window.Plotly) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(hideDrawing);
+      window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(function () {
+        hideDrawing(el);
+        // Drill-down: a point whose customdata is one of our own paths opens it (the funnel
+        // plot's teams). Keyboard users have the same links in the table beside the chart.
+        if (el.dataset.drillDown) { return; }  // a redraw keeps the one handler
+        el.dataset.drillDown = "on";
+        el.on("plotly_click", function (event) {
+          var link = event.points && event.points[0] && event.points[0].customdata;
+          if (typeof link === "string" && /^\/[^\/]/.test(link)) { window.location.assign(link); }
+        });
+      });
     });
   }
   if (window.htmx) {

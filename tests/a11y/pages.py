@@ -127,6 +127,8 @@ def visits(world: World) -> list[Visit]:
         v("metrics:dashboard", BOARD),
         v("metrics:board_report", BOARD),
         v("metrics:directorate_dashboard", BOARD, world.directorate.pk),
+        v("metrics:compare_trust", BOARD, note="the funnel plot of a measure wards share"),
+        v("metrics:compare_directorate", BOARD, world.directorate.pk),
         v("metrics:coach_dashboard", COACH),
         v("metrics:worker_status", ADMIN),
         # measures

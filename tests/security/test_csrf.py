@@ -52,6 +52,8 @@ ACTORS = {
     "metrics:dashboard": "board",
     "metrics:board_report": "board",
     "metrics:directorate_dashboard": "board",
+    "metrics:compare_trust": "board",
+    "metrics:compare_directorate": "board",
     "metrics:dashboard_status": "board",
     "metrics:coach_dashboard": "coach",
     "teams:coaching": "coach",

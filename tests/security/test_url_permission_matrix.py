@@ -687,6 +687,10 @@ EXPECTATIONS: dict[str, tuple[Case, ...]] = {
     "metrics:directorate_dashboard": (
         Case("view", TEAMS, args=lambda w, p, u: [p.directorate.pk]),
     ),
+    "metrics:compare_trust": (Case("view"),),
+    "metrics:compare_directorate": (
+        Case("view", TEAMS, args=lambda w, p, u: [p.directorate.pk]),
+    ),
     "metrics:dashboard_status": (
         Case(
             "view",
