@@ -25,6 +25,8 @@ class Measure(models.Model):
         UP = "up", "Laney U′ chart (rates with very large denominators)"
         P = "p", "P chart (proportion of cases)"
         PP = "pp", "Laney P′ chart (proportions with very large denominators)"
+        T = "t", "T chart (days between rare events)"
+        G = "g", "G chart (opportunities between rare events)"
 
     class Improvement(models.TextChoices):
         INCREASE = "increase", "Higher is better"
@@ -109,6 +111,11 @@ class Measure(models.Model):
     @property
     def is_proportion(self) -> bool:
         return self.chart_type in {"p", "pp"}
+
+    @property
+    def is_rare_event(self) -> bool:
+        """T and G charts: one data point per event, dated by the day it happened."""
+        return self.chart_type in {"t", "g"}
 
 
 class DataPoint(models.Model):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from metrics.measures.rules import target_problem
+from metrics.measures.rules import frequency_problem, target_problem
 from metrics.models import ChartSnapshot, Measure
 from teams.api.fields import StrictIntegerField, StrictModelSerializer
 from teams.models import Team
@@ -64,6 +64,9 @@ class MeasureWriteSerializer(StrictModelSerializer):
         problem = target_problem(now("chart_type"), now("target"))
         if problem:
             raise serializers.ValidationError({"target": problem})
+        problem = frequency_problem(now("chart_type"), now("frequency"))
+        if problem:
+            raise serializers.ValidationError({"frequency": problem})
         return attrs
 
 

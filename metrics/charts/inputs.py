@@ -2,6 +2,11 @@
 
 Periods run without holes from the first to the last data point at the measure's frequency;
 a period with no data is a missing value kept in place (the engine never bridges it).
+
+Rare events (T and G charts) are the exception: each data point is an event, on the day it
+happened, and the chart has a point per event — a T chart the days since the event before
+(so from the second event on), a G chart the opportunities since the event before, as
+entered with each event. Days without an event are not missing data.
 """
 
 import datetime as dt
@@ -39,18 +44,26 @@ def chart_input(
     rate = chart_type in {"p", "pp", "u", "up"}
     if not points:
         return ChartInput([], {"values": [], "chart": chart_type})
-    periods = _all_periods(points[0][0], points[-1][0], frequency)
-    index = {period: i for i, period in enumerate(periods)}
-    values: list = [None] * len(periods)
-    denominators: list | None = [None] * len(periods) if rate else None
-    for period, value, numerator, denominator in points:
-        i = index.get(period)
-        if i is None:  # a period not aligned to the frequency (frequency changed later)
-            continue
-        if rate:
-            values[i], denominators[i] = numerator, denominator
-        else:
-            values[i] = value
+    denominators: list | None = None
+    if chart_type == "t":
+        periods = [p[0] for p in points[1:]]
+        values = [(b[0] - a[0]).days for a, b in zip(points, points[1:], strict=False)]
+    elif chart_type == "g":
+        periods = [p[0] for p in points]
+        values = [p[1] for p in points]
+    else:
+        periods = _all_periods(points[0][0], points[-1][0], frequency)
+        index = {period: i for i, period in enumerate(periods)}
+        values = [None] * len(periods)
+        denominators = [None] * len(periods) if rate else None
+        for period, value, numerator, denominator in points:
+            i = index.get(period)
+            if i is None:  # a period not aligned to the frequency (frequency changed later)
+                continue
+            if rate:
+                values[i], denominators[i] = numerator, denominator
+            else:
+                values[i] = value
 
     starts = sorted({_first_index_on_or_after(periods, s) for s in phase_starts} - {0, None})
     freeze = None
@@ -81,6 +94,8 @@ def _first_index_on_or_after(periods: list[dt.date], day: dt.date) -> int | None
 def compute(chart: ChartInput) -> tuple[dict | None, str]:
     """The engine's result as JSON, or None and the reason it could not be computed."""
     if not chart.periods:
+        if chart.kwargs.get("chart") == "t":
+            return None, "A T chart needs two events to show the days between them."
         return None, "No data yet: enter the first period to draw the chart."
     try:
         return analyse(**chart.kwargs).to_dict(), ""

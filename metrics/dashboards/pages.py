@@ -448,6 +448,8 @@ def missing_data(data: dict, today: dt.date) -> list[dict]:
         latest = parse_when(measure.get("latest_period"))
         if frequency not in P.FREQUENCIES or not isinstance(latest, dt.date):
             continue
+        if measure.get("chart_type") in ("t", "g"):
+            continue  # rare events: a day without an entry is a day without an event
         if isinstance(latest, dt.datetime):
             latest = latest.date()
         count = P.missing_count(latest, frequency, today)

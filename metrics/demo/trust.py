@@ -33,7 +33,7 @@ PERIODS = {"week": 104, "month": 24}
 class Spec:
     team: str
     name: str
-    chart: str  # xmr | c | p | u
+    chart: str  # xmr | c | p | u | t | g
     frequency: str
     level: float  # mean value, count, proportion or rate before any change
     spread: float = 0.0  # XmR: standard deviation; P/U: the denominator's typical size
@@ -108,6 +108,12 @@ SPECS = [
     Spec("willow", "Rapid tranquillisation episodes", "c", "month", 7, kind="balancing",
          project=WILLOW),
     Spec("willow", "Staff sickness absence", "p", "month", 0.062, 640, target=5),
+    # Rare events (issue 17), one point per event: restraint on Willow, some 6 days apart
+    # before the huddles and about three times that after; seclusion on Rowan PICU, about 9
+    # admissions apart, no change.
+    Spec("willow", "Days between restraints", "t", "day", 6, change=2.0, weeks_ago=36,
+         ramp=4, improvement="increase", project=WILLOW),
+    Spec("rowan", "Admissions between seclusions", "g", "day", 9, 4, improvement="increase"),
     # Cedar: expected discharge dates being tested; length of stay not yet moving.
     Spec("cedar", "Mean length of stay", "xmr", "month", 38, 4, target=30, key=True,
          project=CEDAR),
@@ -166,6 +172,13 @@ DEFINITIONS = {
 
 
 def _definition(spec: Spec) -> tuple[str, str]:
+    if spec.chart == "t":
+        return ("Each use of physical restraint, recorded on Datix by the day it happened; the "
+                "chart shows the days between one and the next (longer is better).", "days")
+    if spec.chart == "g":
+        return ("Each seclusion, recorded by the day it began, with the admissions to the ward "
+                "since the one before; the chart shows the admissions between seclusions.",
+                "admissions")
     if spec.name in DEFINITIONS:
         return DEFINITIONS[spec.name]
     if spec.name == "Violent incidents involving staff":
@@ -180,6 +193,30 @@ def _definition(spec: Spec) -> tuple[str, str]:
 def _periods(frequency: str, today: dt.date) -> list[dt.date]:
     """Two years up to the last complete period: the current one is left for the demo user."""
     return list(reversed(P.previous_periods(frequency, today, PERIODS[frequency] + 1)[1:]))
+
+
+def _events(spec: Spec, today: dt.date) -> list[tuple[dt.date, dict]]:
+    """Two years of rare events: gaps of about `level` days (T) — longer by `change` after the
+    change, over `ramp` events — or every `spread` days or so with about `level`
+    opportunities between (G, geometric). Ends before today."""
+    rng = np.random.default_rng(zlib.crc32(f"{spec.team}/{spec.name}".encode()))
+    start = today - dt.timedelta(weeks=spec.weeks_ago) if spec.change else None
+    day, since, out = today - dt.timedelta(days=730), 0, []
+    while True:
+        if spec.chart == "t":
+            since = since + 1 if start is not None and day >= start else 0
+            mean = spec.level * (1 + spec.change * min(since / spec.ramp, 1))
+            # Gamma-distributed gaps (shape 3): steadier than a Poisson process's, so that a
+            # two-year demo shows the change as a shift rather than only as noise.
+            gap = max(1, round(rng.gamma(3, mean / 3)))
+            fields = {"value": 1.0}
+        else:
+            gap = max(1, round(rng.exponential(spec.spread)))
+            fields = {"value": float(rng.geometric(1 / (spec.level + 1)) - 1)}
+        day += dt.timedelta(days=gap)
+        if day >= today:
+            return out
+        out.append((day, fields))
 
 
 def _effect(spec: Spec, periods: list[dt.date], today: dt.date) -> np.ndarray:
@@ -267,10 +304,13 @@ def seed_measures(organisation, report=None) -> list[Measure]:
         if team is None or (team.name, spec.name) in existing:
             continue
         measure = _measure(organisation, team, spec, projects)
-        periods = _periods(spec.frequency, today)
+        if spec.chart in ("t", "g"):
+            points = _events(spec, today)
+        else:
+            periods = _periods(spec.frequency, today)
+            points = zip(periods, _series(spec, periods, today), strict=True)
         DataPoint.objects.bulk_create(
-            DataPoint(measure=measure, period=period, **fields)
-            for period, fields in zip(periods, _series(spec, periods, today), strict=True)
+            DataPoint(measure=measure, period=period, **fields) for period, fields in points
         )
         if spec.baseline:
             _baseline(measure, spec, today)

@@ -263,7 +263,7 @@ def build_figure(
     if periods is not None and len(periods) != n:
         raise ValueError(f"{len(periods)} periods given for {n} points")
     xs = [_x(p) for p in periods] if periods is not None else list(range(1, n + 1))
-    centre = "Median" if chart == "run" else "Mean"
+    centre = {"run": "Median", "g": "Median", "t": "Centre line"}.get(chart, "Mean")
     traces = [
         *_step_traces(result, xs, unit, "centre", centre, CENTRE_COLOUR, 1.5, "solid"),
         *_step_traces(result, xs, unit, "ucl", "Upper limit", LIMIT_COLOUR, 1.5, "solid"),
@@ -293,7 +293,7 @@ def build_figure(
         )
     fig.update_layout(
         title={"text": escape(name), "x": 0, "xanchor": "left"},
-        xaxis={"title": {"text": "Period" if periods is not None else "Point"}},
+        xaxis={"title": {"text": _x_title(chart, periods)}},
         yaxis=_y_axis(chart, unit, improvement),
         shapes=shapes,
         annotations=labels,
@@ -305,10 +305,22 @@ def build_figure(
     return fig
 
 
+def _x_title(chart: str, periods) -> str:
+    if periods is None:
+        return "Point"
+    return "Date of the event" if chart in ("t", "g") else "Period"
+
+
 def _y_axis(chart: str, unit: str, improvement: str | None) -> dict:
     better = {"increase": " (higher is better)", "decrease": " (lower is better)"}
     suffix = better.get(improvement or "", "")
     if chart in PERCENT_CHARTS:
         return {"title": {"text": f"Percentage (%){suffix}"}, "ticksuffix": "%"}
-    default = {"c": "Count", "u": "Rate", "up": "Rate"}.get(chart, "Value")
+    default = {
+        "c": "Count",
+        "u": "Rate",
+        "up": "Rate",
+        "t": "Days between events",
+        "g": "Opportunities between events",
+    }.get(chart, "Value")
     return {"title": {"text": escape(unit.strip() or default) + suffix}}

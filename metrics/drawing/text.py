@@ -20,6 +20,8 @@ CHART_NAMES = {
     "pp": "Laney P′ chart (proportions)",
     "u": "U chart (rates)",
     "up": "Laney U′ chart (rates)",
+    "t": "T chart (days between events)",
+    "g": "G chart (opportunities between events)",
 }
 
 
@@ -37,13 +39,19 @@ def text_alternative(
     points = result["points"]
     present = [i for i, p in enumerate(points) if p.get("value") is not None]
     head = f"{CHART_NAMES.get(result['chart'], 'Chart')} of {name}"
+    # A T chart's points are the times between its events: one fewer than the events.
+    count = (
+        f"{len(present) + 1} events, {len(present)} times between them"
+        if result["chart"] == "t"
+        else f"{len(present)} points"
+    )
     if present and periods is not None:
         head += (
-            f": {len(present)} points from {format_date(periods[present[0]])} "
+            f": {count} from {format_date(periods[present[0]])} "
             f"to {format_date(periods[present[-1]])}"
         )
     elif present:
-        head += f": {len(present)} points"
+        head += f": {count}"
     else:
         head += ": no data yet"
     sentences = [head]

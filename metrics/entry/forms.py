@@ -51,6 +51,10 @@ def value_labels(measure: Measure) -> dict[str, str]:
     unit = f" ({measure.unit})" if measure.unit and measure.unit != "%" else ""
     if measure.chart_type in {"u", "up"}:
         return {"numerator": "Number of events", "denominator": "Exposure (the rate's base)"}
+    if measure.chart_type == "t":
+        return {"value": "Events on this day (1)"}
+    if measure.chart_type == "g":
+        return {"value": f"Opportunities since the event before{unit}"}
     if measure.uses_denominator:
         return {"numerator": "How many (numerator)", "denominator": "Out of (denominator)"}
     return {"value": f"Value{unit}"}
@@ -90,6 +94,11 @@ class ThisPeriodForm(forms.Form):
         note = self.fields.pop("note")
         self.fields.update(_number_fields(measure, required=True))
         self.fields["note"] = note
+        if measure.is_rare_event:  # a point per event, on the day it happened
+            self.fields["period"].label = "Day of the event"
+            note.help_text = "Anything that explains this event."
+            if measure.chart_type == "t":
+                self.fields["value"].initial = 1
 
     def clean_period(self):
         return self.periods[self.cleaned_data["period"]]
@@ -105,9 +114,17 @@ class ThisPeriodForm(forms.Form):
         )
 
 
+def _first_upper(text: str) -> str:
+    """"8 December 2026", "Week commencing…": str.capitalize would lower the month."""
+    return text[:1].upper() + text[1:]
+
+
 def _choice_label(measure, period, point, *, current) -> str:
-    label = P.format_period(period, measure.frequency).capitalize()
-    label += " (this period)" if current else " (the one before)"
+    label = _first_upper(P.format_period(period, measure.frequency))
+    if measure.frequency == P.DAY:
+        label += " (today)" if current else " (yesterday)"
+    else:
+        label += " (this period)" if current else " (the one before)"
     if point is not None:
         label += f" — correcting: was {held_text(measure, point)}"
     return label
@@ -150,7 +167,7 @@ class GridForm(forms.Form):
             iso = period.isoformat()
             yield {
                 "period": period,
-                "label": P.format_period(period, self.measure.frequency).capitalize(),
+                "label": _first_upper(P.format_period(period, self.measure.frequency)),
                 "fields": [self[f"{name}_{iso}"] for name in self.value_names],
                 "note": self[f"note_{iso}"],
                 "held": self.held.get(period),

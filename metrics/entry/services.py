@@ -74,8 +74,14 @@ def row_problems(measure: Measure, row: Row, *, today: dt.date) -> list[str]:
     else:
         if row.value is None and "value" not in " ".join(problems):
             problems.append("The value is missing.")
-        if _finite(row.value) and measure.chart_type == "c" and row.value < 0:
+        if _finite(row.value) and measure.chart_type in {"c", "g"} and row.value < 0:
             problems.append("A count cannot be negative.")
+        if _finite(row.value) and measure.chart_type == "t" and row.value != 1:
+            problems.append(
+                "A T chart takes one event a day, entered as 1: it charts the days between "
+                "events, and two on one day would be 0 days apart (a G chart of the "
+                "opportunities between events can take them)."
+            )
         if _finite(row.value) and percent_unit(measure.unit) and not 0 <= row.value <= 100:
             problems.append(
                 f"The value {row.value:g} is not a percentage between 0 and 100: this measure "

@@ -68,9 +68,12 @@ def asking_context(asking: RowsUnusual, **extra) -> dict:
 
 
 def entry_context(measure, **extra):
-    # Periods gone by since the last one entered: said on every entry page (issue 15).
-    last = DataPoint.objects.filter(measure=measure).aggregate(last=Max("period"))["last"]
-    missing = P.missing_text(last, measure.frequency, timezone.localdate())
+    # Periods gone by since the last one entered: said on every entry page (issue 15). Not
+    # for rare events (T and G charts): a day with no entry is a day without an event.
+    missing = ""
+    if not measure.is_rare_event:
+        last = DataPoint.objects.filter(measure=measure).aggregate(last=Max("period"))["last"]
+        missing = P.missing_text(last, measure.frequency, timezone.localdate())
     return {"measure": measure, "measure_url": measure_url(measure), "missing": missing, **extra}
 
 

@@ -134,6 +134,9 @@ def _header_word(cell: str) -> str:
 def _columns(header: list[str] | None, width: int, uses_denominator: bool) -> tuple[str, ...]:
     if header is not None:
         named = [_header_word(cell) for cell in header]
+        if not uses_denominator and "value" not in named and "denominator" not in named:
+            # "events" or "cases" alone is the value of a count (C, T or G chart).
+            named = ["value" if c == "numerator" else c for c in named]
         if "period" in named and any(c in named for c in ("value", "numerator", "denominator")):
             _refuse_repeated_columns(header, named)
             return tuple(named)

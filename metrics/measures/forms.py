@@ -4,7 +4,7 @@ is wrong in plain words; the services in metrics.measures.services do the work."
 from django import forms
 from django.utils import timezone
 
-from metrics.measures.rules import target_problem
+from metrics.measures.rules import frequency_problem, target_problem
 from metrics.models import Measure
 from metrics.periods import period_problem
 
@@ -47,6 +47,16 @@ CHART_CHOICES = [
         "pp",
         "Laney P′ chart — as a P chart, but for very large denominators (thousands or more "
         "each period).",
+    ),
+    (
+        "t",
+        "T chart — rare events (restraint, seclusion, serious incidents), entered as the date "
+        "of each event: the chart shows the days between them. Recorded daily.",
+    ),
+    (
+        "g",
+        "G chart — rare events entered as the date of each event and the opportunities since "
+        "the one before (e.g. admissions or bed days between seclusions). Recorded daily.",
     ),
 ]
 MEASURE_FIELDS = [
@@ -119,6 +129,9 @@ class MeasureForm(PlainWordsMixin, forms.ModelForm):
         problem = target_problem(cleaned.get("chart_type"), cleaned.get("target"))
         if problem:
             self.add_error("target", problem)
+        problem = frequency_problem(cleaned.get("chart_type"), cleaned.get("frequency"))
+        if problem:
+            self.add_error("frequency", problem)
         return cleaned
 
     def service_fields(self) -> dict:

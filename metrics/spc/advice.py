@@ -204,9 +204,8 @@ def advise(
                     f"{zeros} of {len(present)} periods had no events. With events this rare "
                     "the limits say little: the lower limit is 0 and most points sit on it, so "
                     "an improvement cannot show. Chart the time between events (a T chart) or "
-                    "the number of days or cases between events (a G chart) instead; until "
-                    "this portal draws those, a run chart of the days between events shows "
-                    "the same thing.",
+                    "the number of opportunities between events (a G chart) instead: a new "
+                    "measure of either kind takes the date of each event.",
                 )
             )
     return found

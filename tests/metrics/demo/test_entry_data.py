@@ -72,3 +72,21 @@ def test_levels_are_those_of_a_mental_health_trust(demo):
     assert 0.05 <= mean_of("Rowan", "Staff sickness absence") <= 0.07
     assert 0.10 <= mean_of("South", "First appointments not attended") <= 0.20
     assert 14 <= mean_of("North", "Referral to assessment wait") <= 56
+
+
+def test_the_demo_has_rare_event_measures_and_the_huddles_show_on_restraint(demo):
+    # Issue 17: restraint on Willow as a T chart (a point per event, the days since the one
+    # before), longer gaps since the huddles: a shift in the improving direction at the end;
+    # seclusion on Rowan PICU as a G chart (admissions between seclusions).
+    restraint = Measure.objects.get(name="Days between restraints")
+    seclusion = Measure.objects.get(name="Admissions between seclusions")
+    assert (restraint.chart_type, restraint.frequency) == ("t", "day")
+    assert (seclusion.chart_type, seclusion.frequency) == ("g", "day")
+    t, g = restraint.snapshot.result, seclusion.snapshot.result
+    assert t["chart"] == "t" and len(t["points"]) == restraint.points.count() - 1
+    assert g["chart"] == "g" and len(g["points"]) == seclusion.points.count()
+    assert set(restraint.points.values_list("value", flat=True)) == {1.0}
+    assert restraint.snapshot.variation == "improvement_high"
+    assert any(p["shift"] for p in t["points"][-10:])
+    spec = next(s for s in SPECS if s.name == "Days between restraints")
+    assert spec.project == "Fewer violent incidents on Willow Ward"  # linked when seeded

@@ -131,3 +131,6 @@ def test_a_daily_measure_offers_today_and_yesterday(client, member, measure_fact
     today = timezone.localdate()
     assert today.isoformat() in html
     assert (today - dt.timedelta(days=1)).isoformat() in html
+    # Said as people say days, the month capitalised (str.capitalize once lowered it).
+    assert f"{today.day} {today:%B %Y} (today)" in html
+    assert "(yesterday)" in html
