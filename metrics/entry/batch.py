@@ -77,7 +77,10 @@ def _batch_questions(groups, existing, confirmed) -> dict[Measure, list[str | No
     asked = {}
     for measure, rows in groups.items():
         questions = rows_questions(measure, rows, histories[measure.pk])
-        for i, row in enumerate(rows):
+        for i, question in enumerate(questions):
+            if question is None:  # nearly every row: nothing more to look at
+                continue
+            row = rows[i]
             point = existing.get((measure.pk, row.period))
             stored = point is not None and _figures_of(point) == _figures(measure, row)
             if stored or (measure.pk, i) in confirmed:
