@@ -112,3 +112,25 @@ def test_one_event_is_not_yet_a_t_chart(restraint, org_world):
     snapshot = ChartSnapshot.objects.get(measure=restraint)
     assert snapshot.result is None
     assert "two events" in snapshot.error
+
+
+def test_the_grid_takes_the_events_of_recent_days(client, restraint, org_world):
+    from django.utils import timezone
+
+    client.force_login(org_world["users"]["lead"])
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=n) for n in (1, 4, 9)]
+    form = {f"value_{d.isoformat()}": "1" for d in days}
+    response = client.post(reverse("metrics:entry_grid", args=[restraint.pk]), form)
+    assert response.status_code == 302
+    stored = sorted(DataPoint.objects.filter(measure=restraint).values_list("period", "value"))
+    assert stored == [(d, 1.0) for d in sorted(days)]
+    chart_snapshot_compute(measure_id=restraint.pk)
+    assert [p["value"] for p in ChartSnapshot.objects.get(measure=restraint).result["points"]] == [
+        5, 3]
+    # Two events on one day cannot be entered on a T chart: refused in words, nothing saved.
+    response = client.post(reverse("metrics:entry_grid", args=[restraint.pk]),
+                           {f"value_{today.isoformat()}": "2"})  # fmt: skip
+    assert response.status_code == 200
+    assert "one event a day, entered as 1" in response.content.decode()
+    assert DataPoint.objects.filter(measure=restraint).count() == 3
