@@ -232,6 +232,8 @@ def test_interactive_states_have_no_serious_or_critical_violations(
     check(lead, "permission denied (403)")
 
     lead.goto(f"{base}/teams/")
+    lead.locator("#account-menu").click()
+    check(lead, "the account menu open")
     lead.get_by_role("button", name="Sign out").click()
     lead.wait_for_url(f"{base}/accounts/login/")  # LOGOUT_REDIRECT_URL
     check(lead, "signed out, back at the sign-in page")

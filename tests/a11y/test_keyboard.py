@@ -104,8 +104,13 @@ def test_plan_a_cycle_and_record_its_do_by_keyboard(demo_world, keyboard_page, l
     assert cycle.stage == "do"
     assert cycle.what_happened == "Used on four late shifts; two handovers ran over time."
     assert cycle.do_started_on == started
-    # Back the other way: Shift+Tab walks up from the page's end to the header.
-    keys.tab_to(lambda f: f.text == "Sign out", back=True, limit=60)
+    # Back the other way: Shift+Tab walks up from the page's end to the header's account
+    # menu; Enter opens it and Tab reaches its "Sign out", which signs out.
+    keys.tab_to(lambda f: f.id == "account-menu", back=True, limit=60)
+    keys.press("Enter")
+    keys.tab_to(lambda f: f.text == "Sign out", limit=5)
+    keys.press("Enter")
+    wait_for_path(page, base, "/accounts/login/")
 
 
 def test_enter_this_periods_value_and_use_the_grid_by_keyboard(

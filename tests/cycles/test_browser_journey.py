@@ -20,6 +20,7 @@ def _sign_in(page, base, user):
 
 
 def _sign_out(page):
+    page.locator("#account-menu").click()  # the header's account menu
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
