@@ -80,13 +80,18 @@ def _scoped(organisation_id: int, directorate_id: int | None):
     return measures
 
 
+def _key(name: str, chart_type: str) -> str:
+    """What makes measures comparable: their kind (p or u) and their name, case aside."""
+    return f"{KINDS[chart_type]}:{name.strip().casefold()}"
+
+
 def comparables(organisation_id: int, directorate_id: int | None = None) -> list[Comparable]:
     """The names shared by P or U measures of at least MIN_UNITS teams, most teams first."""
     found: dict[str, dict] = {}
     rows = _scoped(organisation_id, directorate_id).values("name", "chart_type", "team_id")
     for row in rows:
         kind = KINDS[row["chart_type"]]
-        key = f"{kind}:{row['name'].strip().casefold()}"
+        key = _key(row["name"], row["chart_type"])
         entry = found.setdefault(key, {"name": row["name"].strip(), "kind": kind, "teams": set()})
         entry["teams"].add(row["team_id"])
     out = [
@@ -119,7 +124,7 @@ def compare(
         for m in _scoped(organisation_id, directorate_id)
         .select_related("team")
         .order_by("team__name", "pk")
-        if f"{KINDS[m.chart_type]}:{m.name.strip().casefold()}" == comparable.key
+        if _key(m.name, m.chart_type) == comparable.key
     ]
     sums = {
         r["measure_id"]: r

@@ -27,6 +27,7 @@ from metrics.drawing.icons import (
     variation_label,
 )
 from metrics.spc.explain import PERCENT_CHARTS, format_date, format_value
+from metrics.spc.validation import RARE_EVENT_CHARTS
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 PROGRESS_SCALE = ["0.5", "1.0", "1.5", "2.0", "2.5", "3.0", "3.5", "4.0", "4.5", "5.0"]
@@ -448,7 +449,7 @@ def missing_data(data: dict, today: dt.date) -> list[dict]:
         latest = parse_when(measure.get("latest_period"))
         if frequency not in P.FREQUENCIES or not isinstance(latest, dt.date):
             continue
-        if measure.get("chart_type") in ("t", "g"):
+        if measure.get("chart_type") in RARE_EVENT_CHARTS:
             continue  # rare events: a day without an entry is a day without an event
         if isinstance(latest, dt.datetime):
             latest = latest.date()

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from metrics.drawing.icons import COLOURS
 from metrics.drawing.text import text_alternative
 from metrics.spc.explain import PERCENT_CHARTS, format_date, format_value, point_label_parts
+from metrics.spc.validation import RARE_EVENT_CHARTS
 
 __all__ = ["POINT_COLOURS", "POINT_SYMBOLS", "build_figure", "escape", "text_alternative"]
 
@@ -308,7 +309,7 @@ def build_figure(
 def _x_title(chart: str, periods) -> str:
     if periods is None:
         return "Point"
-    return "Date of the event" if chart in ("t", "g") else "Period"
+    return "Date of the event" if chart in RARE_EVENT_CHARTS else "Period"
 
 
 def _y_axis(chart: str, unit: str, improvement: str | None) -> dict:

@@ -49,7 +49,7 @@ def _chart(kind: str) -> str:
     return "p" if kind == "p" else "u"  # format_value's percentages for proportions
 
 
-def curve(result: FunnelResult, low: float, high: float) -> list[float]:
+def curve(low: float, high: float) -> list[float]:
     """Denominators spread evenly on a log scale from low to high, for drawing the curves."""
     if not (0 < low < high):
         return [low] if low > 0 else []
@@ -79,7 +79,7 @@ def funnel_figure(
     scale = 100 if result.kind == "p" else 1
     chart = _chart(result.kind)
     dens = [u.denominator for u, _, _ in present]
-    xs = curve(result, min(dens) / 2, max(dens) * 1.5)
+    xs = curve(min(dens) / 2, max(dens) * 1.5)
     limits = [result.limits_at(x) for x in xs]
     data = [
         _line(xs, [result.target * scale] * len(xs), "Overall rate", CENTRE_COLOUR, "solid", 1.5),

@@ -20,6 +20,7 @@ from metrics.entry.services import (
     Row,
     RowsInvalid,
     figure_text,
+    holds_figures,
     rows_problems,
     rows_questions,
     stored_fields,
@@ -80,23 +81,12 @@ def _batch_questions(groups, existing, confirmed) -> dict[Measure, list[str | No
         for i, question in enumerate(questions):
             if question is None:  # nearly every row: nothing more to look at
                 continue
-            row = rows[i]
-            point = existing.get((measure.pk, row.period))
-            stored = point is not None and _figures_of(point) == _figures(measure, row)
-            if stored or (measure.pk, i) in confirmed:
+            point = existing.get((measure.pk, rows[i].period))
+            if holds_figures(point, measure, rows[i]) or (measure.pk, i) in confirmed:
                 questions[i] = None
         if any(questions):
             asked[measure] = questions
     return asked
-
-
-def _figures(measure: Measure, row: Row) -> tuple:
-    fields = stored_fields(measure, row)
-    return fields["value"], fields["numerator"], fields["denominator"]
-
-
-def _figures_of(point: DataPoint) -> tuple:
-    return point.value, point.numerator, point.denominator
 
 
 def data_points_save_batch(

@@ -225,13 +225,17 @@ def unconfirmed_questions(
     return RowsUnusual(questions, keys) if keys else None
 
 
+def holds_figures(point: DataPoint | None, measure: Measure, row: Row) -> bool:
+    """Does the stored point hold the row's figures already (a note being added, say)? Such a
+    figure is never asked about again."""
+    return point is not None and _figures(_fields_of(point)) == _figures(
+        stored_fields(measure, row)
+    )
+
+
 def _unchanged(measure: Measure, rows: list[Row], existing: dict) -> set[int]:
-    # A figure already stored (a note being added to it, say) is not asked about again.
     return {
-        i
-        for i, row in enumerate(rows)
-        if row.period in existing
-        and _figures(stored_fields(measure, row)) == _figures(_fields_of(existing[row.period]))
+        i for i, row in enumerate(rows) if holds_figures(existing.get(row.period), measure, row)
     }
 
 

@@ -145,23 +145,32 @@ def _draw(measure, result, periods, markers, marks=()) -> dict:
     }
 
 
+def read_through(key: str, make, what: str):
+    """The value cached under `key`, else `make()`, kept for CACHE_SECONDS. The cache only
+    saves time: if it is unreachable the value is made without it (`what` names it in the
+    warning). The chart's drawing, the data table and the chart advice all go through here."""
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("%s cache unreachable; made without it", what, exc_info=True)
+        return make()
+    if value is None:
+        value = make()
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("%s cache unreachable; not kept", what, exc_info=True)
+    return value
+
+
 def _cached_drawing(measure, snapshot, markers, marks=()) -> dict:
     """Drawing a figure costs tens of milliseconds (Plotly validates every property), so each
-    snapshot version is drawn once and then read from the cache. The cache only saves time:
-    if it is unreachable the page is drawn without it."""
-    key = _fingerprint(measure, snapshot, markers, marks)
-    try:
-        drawing = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("Chart cache unreachable; drawing without it", exc_info=True)
-        return _draw(measure, snapshot.result, snapshot.periods, markers, marks)
-    if drawing is None:
-        drawing = _draw(measure, snapshot.result, snapshot.periods, markers, marks)
-        try:
-            cache.set(key, drawing, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("Chart cache unreachable; drawing not kept", exc_info=True)
-    return drawing
+    snapshot version is drawn once and then read from the cache."""
+    return read_through(
+        _fingerprint(measure, snapshot, markers, marks),
+        lambda: _draw(measure, snapshot.result, snapshot.periods, markers, marks),
+        "Chart",
+    )
 
 
 def chart_context(measure, *, cycles, has_points: bool) -> dict:

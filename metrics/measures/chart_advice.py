@@ -3,15 +3,10 @@ page and its edit form. Cached by the measure's data version, so a page read cos
 while the data and the definition stay as they are."""
 
 import hashlib
-import logging
 
-from django.core.cache import cache
-
-from metrics.measures.chart import CACHE_ERRORS, CACHE_SECONDS
+from metrics.measures.chart import read_through
 from metrics.models import DataPoint, Measure
 from metrics.spc.advice import Advice, advise
-
-logger = logging.getLogger(__name__)
 
 
 def _key(measure: Measure) -> str:
@@ -42,16 +37,4 @@ def compute(measure: Measure) -> list[Advice]:
 
 def measure_advice(measure: Measure) -> list[Advice]:
     """The advice for the measure as stored now."""
-    key = _key(measure)
-    try:
-        cached = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("Advice cache unreachable; computing without it", exc_info=True)
-        cached = None
-    if cached is None:
-        cached = compute(measure)
-        try:
-            cache.set(key, cached, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("Advice cache unreachable; advice not kept", exc_info=True)
-    return cached
+    return read_through(_key(measure), lambda: compute(measure), "Chart advice")

@@ -2,7 +2,7 @@
 portal's form and the API: a P chart's target is a percentage, a count's is not negative, and
 a rare-event chart (T or G) records each event by its day."""
 
-RARE_EVENT_CHARTS = frozenset({"t", "g"})
+from metrics.spc.validation import RARE_EVENT_CHARTS
 
 
 def target_problem(chart_type: str | None, target: float | None) -> str | None:

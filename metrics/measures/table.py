@@ -16,18 +16,14 @@ The cache only saves time: unreachable, the rows are built for each request.
 """
 
 import hashlib
-import logging
 
-from django.core.cache import cache
 from django.template.defaultfilters import floatformat
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from metrics.measures.chart import CACHE_ERRORS, CACHE_SECONDS
+from metrics.measures.chart import read_through
 from metrics.models import DataPoint
-
-logger = logging.getLogger(__name__)
 
 NOBODY = "—"
 
@@ -89,18 +85,6 @@ def render_rows(measure) -> str:
 def data_table(measure) -> dict:
     """{"rows": the table's rows as safe HTML, "count": how many points}: no query when the
     cached rows are current, one when they are rendered."""
-    key = _key(measure)
-    try:
-        cached = cache.get(key)
-    except CACHE_ERRORS:
-        logger.warning("Measure table cache unreachable; rendering without it", exc_info=True)
-        cached = None
-    if cached is None:
-        cached = render_rows(measure)
-        try:
-            cache.set(key, cached, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("Measure table cache unreachable; rows not kept", exc_info=True)
-    html, count = cached
+    html, count = read_through(_key(measure), lambda: render_rows(measure), "Measure table")
     # Built by render_rows from fixed markup and escaped values only.
     return {"rows": mark_safe(html), "count": count}  # noqa: S308

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 
 from .engine import SCALAR_MAX, analyse_inputs
-from .limits import RARE_EVENT_CHARTS
 from .result import SpcResult
-from .validation import validate
+from .validation import RARE_EVENT_CHARTS, validate
 from .vector import analyse_rows
 
 _DEFAULTS = {"chart": "xmr", "denominators": None, "phases": None, "freeze": None,

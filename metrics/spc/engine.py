@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import classify
-from .limits import RARE_EVENT_CHARTS, phase_limits
+from .limits import phase_limits
 from .result import SpcPhase, SpcResult
 from .rules import phase_flags
 from .runs import runs_stats, summarise
-from .validation import RATE_CHARTS, Inputs, validate
+from .validation import RARE_EVENT_CHARTS, RATE_CHARTS, Inputs, validate
 
 SCALAR_MAX = 300
 TRIAL_BELOW = 12

@@ -62,12 +62,13 @@ from fractions import Fraction
 
 import numpy as np
 
+from .validation import RARE_EVENT_CHARTS
+
 XMR_LIMIT = 2.66
 XMR_NEAR = 2.66 * 2 / 3
 SCREEN_FACTOR = 3.267
 D2 = 1.128
 T_POWER = 3.6  # qicharts2 qic.t: times between events are charted as t^(1/3.6)
-RARE_EVENT_CHARTS = frozenset({"t", "g"})
 
 
 def _plain_sum(xs) -> float:

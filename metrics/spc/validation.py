@@ -21,6 +21,7 @@ CHART_TYPES = ("run", "xmr", "c", "p", "pp", "u", "up", "t", "g")
 RATE_CHARTS = frozenset({"p", "pp", "u", "up"})
 PROPORTION_CHARTS = frozenset({"p", "pp"})
 COUNT_CHARTS = frozenset({"c", "p", "pp", "u", "up"})
+RARE_EVENT_CHARTS = frozenset({"t", "g"})  # a point per event: the time or count between
 IMPROVEMENT_DIRECTIONS = ("increase", "decrease", "neither")
 IMPROVEMENT_SIGN = {"increase": 1, "decrease": -1, "neither": 0}
 # Bounds that keep every sum, limit and Laney z finite (no inf/NaN can reach the JSON).
@@ -201,7 +202,7 @@ def validate(values, chart, denominators, phases, freeze, improvement, target, s
         raise ValueError(f"A {chart} chart takes values only; denominators are for p, pp, u, up.")
     if chart in COUNT_CHARTS:
         _check_counts(chart, ys, dens)
-    elif chart in ("t", "g"):
+    elif chart in RARE_EVENT_CHARTS:
         _check_between(chart, ys)
     bounds = phase_bounds(phases, n)
     freeze, target = check_options(improvement, freeze, bounds, target)
